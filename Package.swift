@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the CPU skip exclusivity checks: the interpreter's state is owned by one
+/// thread, and the dynamic checks cost more than the instructions they guard.
+let fastCode: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ArmVM",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "armvm", targets: ["armvm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Layer 1: the software CPU. Knows no board and no device.
+        .target(name: "AArch64", swiftSettings: fastCode),
+        // Layer 1: the generic timer. Knows no CPU internals.
+        .target(name: "GenericTimer"),
+        // Layer 1: GICv2 and GICv3.
+        .target(name: "GIC"),
+        // Layer 1: PL011, PL031, PSCI, virtio-mmio placeholders.
+        .target(name: "Devices"),
+        // Layer 2: the 'virt' board, loaders, device tree, vCPU threads, exit dispatch.
+        .target(name: "Machine", dependencies: ["AArch64", "GenericTimer", "GIC", "Devices"]),
+        // Layer 3: the command-line tool.
+        .executableTarget(name: "armvm", dependencies: [
+            "Machine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "AArch64Tests", dependencies: ["AArch64"]),
+        .testTarget(name: "GenericTimerTests", dependencies: ["GenericTimer"]),
+        .testTarget(name: "GICTests", dependencies: ["GIC"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
+        .testTarget(name: "MachineTests", dependencies: ["Machine", "AArch64"]),
+    ]
+)

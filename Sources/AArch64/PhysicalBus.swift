@@ -1,0 +1,104 @@
+/// A device reached through memory-mapped I/O. Called from any vCPU thread, so an
+/// implementation guards its own state. Offsets are relative to the start of its region.
+public protocol MMIODevice: AnyObject, Sendable {
+    /// A read of `size` bytes (1, 2, 4 or 8). `nil` makes the access a synchronous external abort.
+    func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64?
+    /// A write of `size` bytes. `false` makes the access a synchronous external abort.
+    func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool
+}
+
+/// The guest's physical address space: one host allocation for RAM (the fast path) and a short
+/// sorted list of MMIO regions. An address that is neither is an external abort in the guest.
+public final class PhysicalBus: @unchecked Sendable {
+    public struct Region {
+        public let base: UInt64
+        public let size: UInt64
+        public let device: any MMIODevice
+        public let name: String
+    }
+
+    public let ramBase: UInt64
+    public let ramSize: UInt64
+    /// Host memory behind guest RAM; valid for the life of the bus.
+    public let ram: UnsafeMutableRawPointer
+    public private(set) var regions: [Region] = []
+
+    public init(ramBase: UInt64, ramSize: UInt64) {
+        self.ramBase = ramBase
+        self.ramSize = ramSize
+        ram = UnsafeMutableRawPointer.allocate(byteCount: Int(ramSize), alignment: 65536)
+        ram.initializeMemory(as: UInt8.self, repeating: 0, count: Int(ramSize))
+    }
+
+    deinit { ram.deallocate() }
+
+    /// Adds an MMIO region. Regions are added while the board is built, before any vCPU runs.
+    public func map(base: UInt64, size: UInt64, device: any MMIODevice, name: String) {
+        regions.append(Region(base: base, size: size, device: device, name: name))
+        regions.sort { $0.base < $1.base }
+    }
+
+    /// Host pointer for `size` bytes of RAM at `address`, or nil when not all in RAM.
+    @inline(__always)
+    public func ramPointer(_ address: UInt64, size: UInt64 = 1) -> UnsafeMutableRawPointer? {
+        let offset = address &- ramBase
+        guard offset < ramSize, size <= ramSize &- offset else { return nil }
+        return ram + Int(offset)
+    }
+
+    /// The MMIO region containing `address`, if any.
+    public func region(containing address: UInt64) -> Region? {
+        for region in regions where address >= region.base && address &- region.base < region.size {
+            return region
+        }
+        return nil
+    }
+
+    /// A physical read of 1, 2, 4 or 8 bytes (little-endian); nil is an external abort.
+    public func read(_ address: UInt64, size: Int, vcpu: Int) -> UInt64? {
+        if let p = ramPointer(address, size: UInt64(size)) {
+            switch size {
+            case 1: return UInt64(p.load(as: UInt8.self))
+            case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
+            case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
+            default: return p.loadUnaligned(as: UInt64.self)
+            }
+        }
+        guard let region = region(containing: address) else { return nil }
+        return region.device.read(offset: address &- region.base, size: size, vcpu: vcpu)
+    }
+
+    /// A physical write of 1, 2, 4 or 8 bytes (little-endian); false is an external abort.
+    public func write(_ address: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
+        if let p = ramPointer(address, size: UInt64(size)) {
+            switch size {
+            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+            default: p.storeBytes(of: value, as: UInt64.self)
+            }
+            return true
+        }
+        guard let region = region(containing: address) else { return false }
+        return region.device.write(offset: address &- region.base, size: size, value: value, vcpu: vcpu)
+    }
+
+    /// Copies host bytes into guest RAM (loaders). Throws if they do not fit.
+    public func load(_ bytes: some Collection<UInt8>, at address: UInt64) throws(BusError) {
+        guard let p = ramPointer(address, size: UInt64(bytes.count)) else {
+            throw .outsideRAM(address: address, size: UInt64(bytes.count))
+        }
+        var i = 0
+        for b in bytes { p.storeBytes(of: b, toByteOffset: i, as: UInt8.self); i += 1 }
+    }
+}
+
+public enum BusError: Error, Equatable, CustomStringConvertible {
+    case outsideRAM(address: UInt64, size: UInt64)
+    public var description: String {
+        switch self {
+        case let .outsideRAM(address, size):
+            return "0x\(String(size, radix: 16)) bytes at 0x\(String(address, radix: 16)) do not fit in guest RAM"
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// The Devices module. See docs/ARCHITECTURE.md.

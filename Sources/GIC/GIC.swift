@@ -1,0 +1,1 @@
+// The GIC module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// The GenericTimer module. See docs/ARCHITECTURE.md.
