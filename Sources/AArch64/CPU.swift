@@ -35,6 +35,8 @@ public final class CPU {
     public var fpsr: UInt32 = 0
 
     public var sys = SystemRegisterFile()
+    /// The software TLB and fetch cache (see CPU+Memory).
+    public var translations = TranslationCache()
 
     /// The exclusive monitor (LDXR/STXR): the address and size of the open reservation.
     public var exclusiveAddress: UInt64 = 0
