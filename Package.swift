@@ -33,10 +33,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "AArch64Tests", dependencies: ["AArch64"]),
+        // Helpers shared by the test targets: guest builds with the toolchain's clang, a bare CPU rig.
+        .target(name: "TestSupport", dependencies: ["AArch64"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "AArch64Tests", dependencies: ["AArch64", "TestSupport"]),
         .testTarget(name: "GenericTimerTests", dependencies: ["GenericTimer"]),
         .testTarget(name: "GICTests", dependencies: ["GIC"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
-        .testTarget(name: "MachineTests", dependencies: ["Machine", "AArch64"]),
+        .testTarget(name: "MachineTests", dependencies: ["Machine", "AArch64", "TestSupport"]),
     ]
 )
