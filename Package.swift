@@ -25,8 +25,10 @@ let package = Package(
         .target(name: "GIC"),
         // Layer 1: PL011, PL031, PSCI, virtio-mmio placeholders.
         .target(name: "Devices"),
+        // A small A64 assembler: the built-in demo guest and test programs, written in Swift.
+        .target(name: "A64Assembler"),
         // Layer 2: the 'virt' board, loaders, device tree, vCPU threads, exit dispatch.
-        .target(name: "Machine", dependencies: ["AArch64", "GenericTimer", "GIC", "Devices"]),
+        .target(name: "Machine", dependencies: ["AArch64", "GenericTimer", "GIC", "Devices", "A64Assembler"]),
         // Layer 3: the command-line tool.
         .executableTarget(name: "armvm", dependencies: [
             "Machine",
@@ -37,6 +39,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["AArch64"], path: "Tests/TestSupport"),
 
         .testTarget(name: "AArch64Tests", dependencies: ["AArch64", "TestSupport"]),
+        .testTarget(name: "A64AssemblerTests", dependencies: ["A64Assembler"]),
         .testTarget(name: "GenericTimerTests", dependencies: ["GenericTimer"]),
         .testTarget(name: "GICTests", dependencies: ["GIC"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices"]),
