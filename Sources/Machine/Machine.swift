@@ -1,2 +1,0 @@
-import AArch64
-// The Machine module: the 'virt' board. See docs/ARCHITECTURE.md.

@@ -1,0 +1,110 @@
+import AArch64
+import GenericTimer
+import Synchronization
+import Glibc
+
+/// One virtual CPU: the software CPU, its two generic timers, and the loop that runs it and
+/// handles its exits, the way KVM's `kvm_arch_vcpu_ioctl_run` and `handle_exit` do.
+final class VCPU: @unchecked Sendable {
+    enum PowerState: Equatable { case off, on }
+
+    let index: Int
+    let cpu: CPU
+    let timers: VCPUTimers
+    let parker = Parker()
+    /// The virtual timer and counter as "hardware" the CPU reaches without an exit.
+    let timerDevice: VirtualTimerDevice
+    var statistics = ExitStatistics()
+    unowned let vm: VirtualMachine
+
+    /// Written by PSCI CPU_ON from another vCPU; read by this vCPU's thread when it powers on.
+    let power: Mutex<(state: PowerState, start: (entry: UInt64, context: UInt64)?)>
+
+    init(index: Int, vm: VirtualMachine, bus: PhysicalBus, timers: VCPUTimers) {
+        self.index = index
+        self.vm = vm
+        self.timers = timers
+        cpu = CPU(id: index, bus: bus)
+        timerDevice = VirtualTimerDevice(timers: timers)
+        power = Mutex((state: index == 0 ? .on : .off, start: nil))
+        cpu.timerDevice = timerDevice
+        cpu.trapsPhysicalTimer = true
+        cpu.trapsPhysicalCounter = false
+        cpu.sys.mpidr = VirtualMachine.mpidr(forVCPU: index)
+    }
+
+    /// Puts the CPU in the state the boot protocol (or PSCI CPU_ON) promises: EL1h, MMU off,
+    /// interrupts masked, x0 = `argument`.
+    func reset(entry: UInt64, argument: UInt64) {
+        cpu.reset(entry: entry)
+        cpu.regs[0] = argument
+        cpu.sys.mpidr = VirtualMachine.mpidr(forVCPU: index)
+    }
+
+    /// Wakes this vCPU's thread if it is parked (WFI or powered off) and makes a running one
+    /// return from `run`.
+    func kick() {
+        cpu.signals.kick()
+        parker.unpark()
+    }
+
+    /// Called whenever a timer register changes or a deadline passes: recompute the output
+    /// levels and re-arm the VM's background timer at this vCPU's earliest deadline.
+    func updateTimers() {
+        timers.update()
+        vm.armBackgroundTimer(for: self)
+    }
+
+    // MARK: Exit handling
+
+    /// What the run loop should do after an exit.
+    enum Next { case run, wait, stop }
+
+    /// Handles one exit from `cpu.run`. Never traps on a guest's behalf: every guest-caused
+    /// problem becomes an architectural exception or a clean stop.
+    func handle(_ exit: VCPUExit) -> Next {
+        statistics.record(exit)
+        switch exit {
+        case let .systemRegister(access):
+            vm.trapTable.handle(access, on: self)
+            return .run
+        case let .hypervisorCall(immediate):
+            return firmwareCall(conduit: .hvc, immediate: immediate)
+        case let .secureMonitorCall(immediate):
+            return firmwareCall(conduit: .smc, immediate: immediate)
+        case .waitForInterrupt:
+            return .wait
+        case .waitForEvent:
+            // No event stream or SEV tracking yet: WFE behaves as a hint that lets others run.
+            sched_yield_hint()
+            return .run
+        case .budgetExhausted:
+            return .run
+        case .kicked:
+            updateTimers()
+            return .run
+        case let .halted(reason):
+            vm.requestStop(.guestError("vCPU \(index): \(reason)"))
+            return .stop
+        }
+    }
+
+    private func firmwareCall(conduit: VMConfiguration.PSCIConduit, immediate: UInt16) -> Next {
+        guard conduit == vm.configuration.psciConduit, immediate == 0 else {
+            // No firmware behind this conduit: the call is UNDEFINED, as on a CPU without EL2/EL3.
+            cpu.pc &-= 4
+            cpu.injectUndefined()
+            return .run
+        }
+        return vm.firmware.call(from: self)
+    }
+
+    /// True when an interrupt (masked or not) is pending: what wakes a WFI.
+    var hasPendingInterrupt: Bool {
+        cpu.signals.pending & (InterruptSignals.irq | InterruptSignals.fiq) != 0
+    }
+}
+
+@inline(__always) func sched_yield_hint() {
+    _ = sched_yield()
+}

@@ -1,0 +1,213 @@
+import AArch64
+import Devices
+import GIC
+import GenericTimer
+import Glibc
+import Synchronization
+
+/// The 'virt' board with its vCPUs: builds the memory map, devices, GIC, timers and boot images
+/// from a `VMConfiguration`, then runs the vCPUs until the guest powers off or stops.
+public final class VirtualMachine: @unchecked Sendable {
+    public let configuration: VMConfiguration
+    public let bus: PhysicalBus
+    let counter: SystemCounter
+    let interruptController: InterruptControllerBox
+    let devices: BoardDevices
+    var vcpus: [VCPU] = []
+    let trapTable: SystemRegisterTrapTable
+    private(set) var firmware: Firmware!
+    private let backgroundTimer: BackgroundTimer?
+    private let deterministicClock: DeterministicClock?
+    private let stopReason = Mutex<VMExit?>(nil)
+    /// Where the boot CPU starts and what it gets in x0 (the DTB address).
+    public let bootInfo: BootInfo
+
+    /// The device tree handed to the guest (generated, or the user's).
+    public let deviceTree: [UInt8]
+
+    public init(configuration: VMConfiguration) throws(VMError) {
+        try configuration.validate()
+        self.configuration = configuration
+        bus = PhysicalBus(ramBase: VirtMemoryMap.ramBase, ramSize: configuration.memorySize)
+
+        // Time: one system counter per VM, the single source of truth for counter offsets.
+        let clock: DeterministicClock?
+        let source: any CounterSource
+        switch configuration.clock {
+        case .host:
+            clock = nil
+            source = HostCounterSource(frequency: configuration.counterFrequency)
+        case .deterministic:
+            let c = DeterministicClock(frequency: configuration.counterFrequency)
+            clock = c
+            source = c
+        }
+        deterministicClock = clock
+        counter = SystemCounter(source: source)
+        backgroundTimer = configuration.clock == .host ? BackgroundTimer() : nil
+
+        interruptController = InterruptControllerBox(version: configuration.gicVersion,
+                                                     vcpuCount: configuration.vcpuCount)
+        devices = BoardDevices(configuration: configuration, interruptController: interruptController)
+        trapTable = SystemRegisterTrapTable(physicalTimer: configuration.physicalTimer)
+
+        // Boot images and the device tree, checked before anything runs.
+        let layout = try BootLoader.plan(configuration: configuration)
+        deviceTree = try layout.deviceTree(configuration: configuration)
+        bootInfo = try layout.load(into: bus, deviceTree: deviceTree)
+
+        interruptController.map(on: bus, vcpuCount: configuration.vcpuCount)
+        devices.map(on: bus)
+
+        for index in 0..<configuration.vcpuCount {
+            let timers = VCPUTimers(counter: counter)
+            let vcpu = VCPU(index: index, vm: self, bus: bus, timers: timers)
+            vcpus.append(vcpu)
+        }
+        interruptController.connect(vcpus: vcpus)
+        for vcpu in vcpus {
+            let gic = interruptController
+            let index = vcpu.index
+            vcpu.timers.onOutputChange = { ppi, level in gic.setPrivateLevel(intid: ppi, vcpu: index, level: level) }
+        }
+        firmware = Firmware(vm: self)
+        vcpus[0].reset(entry: bootInfo.entry, argument: bootInfo.deviceTreeAddress)
+    }
+
+    /// The MPIDR_EL1 of vCPU `index`; the device tree's /cpus reg values match it.
+    static func mpidr(forVCPU index: Int) -> UInt64 {
+        0x8000_0000 | UInt64(index % 16) | UInt64(index / 16) << 8
+    }
+
+    // MARK: Running
+
+    /// Runs the guest to its end and says how it ended.
+    public func run() -> VMExit {
+        switch configuration.clock {
+        case .host: return runOnHostThreads()
+        case .deterministic: return runDeterministically()
+        }
+    }
+
+    /// Asks every vCPU to stop; the first reason given wins.
+    func requestStop(_ reason: VMExit) {
+        stopReason.withLock { if $0 == nil { $0 = reason } }
+        for vcpu in vcpus { vcpu.kick() }
+    }
+
+    var isStopping: Bool { stopReason.withLock { $0 != nil } }
+
+    /// Exit counts summed over all vCPUs (valid after `run` returns).
+    public var statistics: ExitStatistics {
+        var total = ExitStatistics()
+        for vcpu in vcpus {
+            var s = vcpu.statistics
+            s.instructions = vcpu.cpu.instructionsRetired
+            total.merge(s)
+        }
+        return total
+    }
+
+    private func runOnHostThreads() -> VMExit {
+        let threads = vcpus.map { vcpu in HostThread.start { vcpu.runOnOwnThread() } }
+        for thread in threads { thread.join() }
+        backgroundTimer?.stop()
+        return stopReason.withLock { $0 } ?? .stalled("all vCPUs stopped")
+    }
+
+    // MARK: Timers
+
+    /// Arms the VM's background timer at the earliest deadline of `vcpu`'s timers that can fire
+    /// (or cancels it), so that expiry kicks the vCPU whether it is running or in WFI.
+    func armBackgroundTimer(for vcpu: VCPU) {
+        guard let backgroundTimer else { return }
+        if let ticks = vcpu.timers.earliestDeadline(), let nanoseconds = counter.hostNanoseconds(atCount: ticks) {
+            backgroundTimer.arm(token: vcpu.index, atNanoseconds: nanoseconds) { [weak vcpu] in vcpu?.kick() }
+        } else {
+            backgroundTimer.cancel(token: vcpu.index)
+        }
+    }
+
+    // MARK: Deterministic mode
+
+    /// One thread runs every vCPU round-robin in slices; time is the instruction count, and when
+    /// every vCPU waits the clock jumps to the next deadline.
+    private func runDeterministically() -> VMExit {
+        guard let clock = deterministicClock else { return .guestError("no deterministic clock") }
+        var waiting = [Bool](repeating: false, count: vcpus.count)
+        let slice = 10_000
+        while !isStopping {
+            var anyRan = false
+            for vcpu in vcpus {
+                guard vcpu.power.withLock({ $0.state }) == .on else { continue }
+                if waiting[vcpu.index] {
+                    vcpu.timers.update()
+                    if vcpu.hasPendingInterrupt { waiting[vcpu.index] = false } else { continue }
+                }
+                anyRan = true
+                let before = vcpu.cpu.instructionsRetired
+                let exit = vcpu.cpu.run(budget: slice)
+                clock.advance(instructions: vcpu.cpu.instructionsRetired &- before)
+                switch vcpu.handle(exit) {
+                case .wait: waiting[vcpu.index] = !vcpu.hasPendingInterrupt
+                case .stop: break
+                case .run: break
+                }
+                vcpu.timers.update()
+                if isStopping { break }
+            }
+            if !anyRan {
+                // Everyone waits: jump to the earliest deadline, or stop if there is none.
+                let deadlines = vcpus.compactMap { vcpu -> UInt64? in
+                    vcpu.power.withLock({ $0.state }) == .on ? vcpu.timers.earliestDeadline() : nil
+                }
+                guard let next = deadlines.min() else {
+                    requestStop(.stalled("every vCPU is off or waiting with no timer armed"))
+                    break
+                }
+                clock.jump(toCount: next)
+            }
+        }
+        return stopReason.withLock { $0 } ?? .stalled("stopped")
+    }
+}
+
+extension VCPU {
+    /// The host-clock run loop of one vCPU thread.
+    func runOnOwnThread() {
+        while !vm.isStopping {
+            let (state, start) = power.withLock { power in
+                defer { power.start = nil }
+                return (power.state, power.start)
+            }
+            if state == .off {
+                parker.park()
+                continue
+            }
+            if let start {
+                // Freshly powered on by CPU_ON: start at its entry point.
+                reset(entry: start.entry, argument: start.context)
+            }
+            let exit = cpu.run(budget: 1 << 22)
+            switch handle(exit) {
+            case .run: continue
+            case .stop: return
+            case .wait: waitForInterrupt()
+            }
+        }
+    }
+
+    /// WFI: block until an interrupt is pending for this vCPU (masked or not), a timer's
+    /// deadline passes (the background timer kicks us), or the VM stops.
+    func waitForInterrupt() {
+        updateTimers()
+        while !hasPendingInterrupt && !vm.isStopping {
+            if cpu.signals.consumeKick() {
+                updateTimers()
+                continue
+            }
+            if power.withLock({ $0.state }) == .off { return }
+            parker.park()
+        }
+    }
+}
