@@ -104,6 +104,9 @@ public final class PL031: Sendable {
         self.interrupt = interrupt
     }
 
+    /// A guest read at `offset` in the window. Nil (external abort) only for what the bus
+    /// cannot carry: a width other than 1, 2, 4 or 8 bytes, or an offset beyond the window.
+    /// Unassigned offsets read as zero.
     public func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64? {
         guard offset < Self.regionSize else { return nil }
         let now = clock()
@@ -115,6 +118,8 @@ public final class PL031: Sendable {
         }
     }
 
+    /// A guest write at `offset` in the window. False (external abort) only for what the bus
+    /// cannot carry, as for `read`; read-only and unassigned registers ignore writes.
     public func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
         guard offset < Self.regionSize else { return false }
         let now = clock()
