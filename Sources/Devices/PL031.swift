@@ -35,6 +35,8 @@ public final class PL031: Sendable {
         var ris: UInt32 = 0
         /// Clock value (seconds) at which DR reaches MR, while a match is armed.
         var deadline: UInt64?
+        /// The deadline last passed to `matchDeadlineChanged`.
+        var reportedDeadline: UInt64?
         var line = false
 
         func count(at now: UInt64) -> UInt32 {
@@ -93,15 +95,24 @@ public final class PL031: Sendable {
     private let state: Mutex<State>
     private let clock: @Sendable () -> UInt64
     private let interrupt: InterruptLine
+    private let deadlineChanged: (@Sendable (UInt64?) -> Void)?
 
     /// - Parameters:
     ///   - clock: current wall-clock time in whole seconds (e.g. since the Unix epoch); DR
     ///     reads it truncated to 32 bits until the guest loads LR.
     ///   - interrupt: the RTCINTR line (to the GIC SPI), called on each change.
-    public init(clock: @escaping @Sendable () -> UInt64, interrupt: @escaping InterruptLine) {
+    ///   - matchDeadlineChanged: told the new `nextMatchDeadline` whenever it changes (with
+    ///     the device lock held), so the Machine can re-arm one host timer and call `tick()`
+    ///     then, instead of polling.
+    public init(
+        clock: @escaping @Sendable () -> UInt64,
+        interrupt: @escaping InterruptLine,
+        matchDeadlineChanged: (@Sendable (UInt64?) -> Void)? = nil
+    ) {
         self.state = Mutex(State())
         self.clock = clock
         self.interrupt = interrupt
+        self.deadlineChanged = matchDeadlineChanged
     }
 
     /// A guest read at `offset` in the window. Nil (external abort) only for what the bus
@@ -161,12 +172,17 @@ public final class PL031: Sendable {
             var fresh = State()
             fresh.offset = s.offset
             fresh.line = s.line
+            fresh.reportedDeadline = s.reportedDeadline
             s = fresh
             updateLine(&s)
         }
     }
 
     private func updateLine(_ s: inout State) {
+        if s.deadline != s.reportedDeadline {
+            s.reportedDeadline = s.deadline
+            deadlineChanged?(s.deadline)
+        }
         let level = s.ris & s.imsc != 0
         if level != s.line {
             s.line = level

@@ -135,6 +135,18 @@ enum PL031Reg {
         #expect(rtc.device.nextMatchDeadline == nil)
     }
 
+    @Test func deadlineChangesAreReported() {
+        let clock = ManualClock(100)
+        let deadlines = Recorder<UInt64?>()
+        let rtc = PL031(clock: clock.read, interrupt: { _ in }, matchDeadlineChanged: deadlines.record)
+        _ = rtc.write(offset: PL031Reg.mr, size: 4, value: 110, vcpu: 0)
+        _ = rtc.write(offset: PL031Reg.mr, size: 4, value: 110, vcpu: 0)  // Same deadline: silent.
+        _ = rtc.write(offset: PL031Reg.lr, size: 4, value: 105, vcpu: 0)  // Now 5 s away.
+        clock.advance(by: 5)
+        rtc.tick()
+        #expect(deadlines.all == [110, 105, nil])
+    }
+
     @Test func deadlineIsOnTheHostClockWhenLoadedTimeDiffers() {
         let rtc = RTC(now: 1_000)
         rtc.write(R.lr, 0xFFFF_FFFF)

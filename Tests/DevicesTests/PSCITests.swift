@@ -146,9 +146,16 @@ enum X0 {
         #expect(call(Fn.affinity64, FakeBoard.mpidr(2), 0) == PSCIResult(x0: 1))
     }
 
-    @Test(arguments: [1, 7, -1])
-    func cpuOffFromAVCPUThatIsNotOnFails(caller: Int) {
+    @Test func cpuOffTrustsThatTheCallerRuns() {
+        _ = call(Fn.on64, FakeBoard.mpidr(1), 0x4000_0000, 0)  // Not yet marked started.
+        #expect(call(Fn.off, caller: 1) == PSCIResult(x0: X0.success, action: .powerOff))
+        #expect(table.state(of: 1) == .off)
+    }
+
+    @Test(arguments: [4, 7, -1])
+    func cpuOffFromAnUnknownVCPUFails(caller: Int) {
         #expect(call(Fn.off, caller: caller) == PSCIResult(x0: X0.internalFailure))
+        #expect(table.snapshot() == [.on, .off, .off, .off])
     }
 
     @Test func affinityInfoReportsEachState() {
