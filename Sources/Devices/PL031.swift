@@ -103,7 +103,8 @@ public final class PL031: Sendable {
     ///   - interrupt: the RTCINTR line (to the GIC SPI), called on each change.
     ///   - matchDeadlineChanged: told the new `nextMatchDeadline` whenever it changes (with
     ///     the device lock held), so the Machine can re-arm one host timer and call `tick()`
-    ///     then, instead of polling.
+    ///     then, instead of polling. The timer must not hold a lock this callback takes while
+    ///     it calls `tick()`, or the two locks deadlock.
     public init(
         clock: @escaping @Sendable () -> UInt64,
         interrupt: @escaping InterruptLine,
