@@ -19,6 +19,7 @@ public enum BootError: Error, Equatable, CustomStringConvertible {
     case entryOutsideRAM(entry: UInt64)
     case imageLargerThanRAM(size: UInt64, ramSize: UInt64)
     case initrdDoesNotFit(size: Int, start: UInt64, ramEnd: UInt64)
+    case initrdMissing
     case initrdOutsideRAM(start: UInt64, size: Int)
     case invalidDTB(DeviceTreeError)
     case overlap(first: String, firstRange: Range<UInt64>, second: String, secondRange: Range<UInt64>)
@@ -63,6 +64,8 @@ public enum BootError: Error, Equatable, CustomStringConvertible {
             return "the kernel needs \(size) bytes of memory but the VM has only \(ramSize); give the VM more memory"
         case let .initrdDoesNotFit(size, start, ramEnd):
             return "the \(size)-byte initrd does not fit between \(bootHex(start)) and the end of RAM at \(bootHex(ramEnd)); give the VM more memory"
+        case .initrdMissing:
+            return "the boot layout was planned from the initrd's size only; plan it with the initrd's bytes to load it"
         case let .initrdOutsideRAM(start, size):
             return "the initrd (\(size) bytes at \(bootHex(start))) is not inside guest RAM"
         case let .invalidDTB(error):

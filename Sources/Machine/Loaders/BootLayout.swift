@@ -31,7 +31,7 @@ public struct BootLayout: Sendable, Equatable {
     public let kernel: KernelImage
     /// Guest physical range of the initrd, for `/chosen/linux,initrd-start/-end`.
     public let initrd: Range<UInt64>?
-    public let initrdBytes: [UInt8]?
+    public private(set) var initrdBytes: [UInt8]?
     /// The space reserved for the device tree; it starts at the address passed in x0.
     public let dtbSlot: Range<UInt64>
 
@@ -46,13 +46,20 @@ public struct BootLayout: Sendable, Equatable {
     static let pageSize: UInt64 = 4096
     static let initrdGap: UInt64 = 128 << 20
 
-    /// Plans the layout for a recognised kernel and an optional initrd.
+    /// Plans the layout for a recognised kernel and an optional initrd; `load` copies them.
     public init(kernel: KernelImage, initrd initrdBytes: [UInt8]?, ram: Range<UInt64>,
+                options: Options = Options()) throws(BootError) {
+        try self.init(kernel: kernel, initrdSize: initrdBytes?.count, ram: ram, options: options)
+        self.initrdBytes = initrdBytes
+    }
+
+    /// Plans with only the initrd's size (to show or check a layout); such a plan cannot `load`
+    /// an initrd.
+    public init(kernel: KernelImage, initrdSize: Int?, ram: Range<UInt64>,
                 options: Options = Options()) throws(BootError) {
         self.ram = ram
         self.kernel = kernel
-        self.initrdBytes = initrdBytes
-        let initrdSize = initrdBytes?.count
+        self.initrdBytes = nil
         let kernelRange = kernel.footprint
         var taken: [(String, Range<UInt64>)] = [("kernel", kernelRange)]
 

@@ -10,6 +10,9 @@ extension BootLayout {
         guard dtb.count <= Self.maxDTBSize else { throw .dtbTooLarge(size: dtb.count, maximum: Self.maxDTBSize) }
         guard UInt64(dtb.count) <= UInt64(dtbSlot.count) else { throw .dtbDoesNotFit(size: dtb.count) }
         do { _ = try FlattenedDeviceTree(parsing: dtb) } catch { throw .invalidDTB(error) }
+        guard initrd?.count == initrdBytes?.count else {
+            throw .initrdMissing
+        }
         for segment in kernel.segments {
             try copy(kernel.bytes[segment.fileRange], to: segment.address, of: bus)
             let bss = segment.memorySize - UInt64(segment.fileRange.count)
