@@ -165,6 +165,14 @@ import Testing
         }
     }
 
+    @Test func emptyInitrdIsNoInitrd() throws {
+        let bus = PhysicalBus(ramBase: Self.base, ramSize: 16 << 20)
+        let info = try loadBootImages(kernel: [1, 2, 3, 4], initrd: [], dtb: CraftedImages.dtb, into: bus)
+        #expect(info.initrd == nil)
+        let tree = try FlattenedDeviceTree(parsing: Self.bytes(bus, info.dtbAddress, info.dtbSize))
+        #expect(tree.root.node(at: "/chosen") == nil)
+    }
+
     @Test func sizeOnlyPlanCannotLoadAnInitrd() throws {
         let bus = PhysicalBus(ramBase: Self.base, ramSize: 16 << 20)
         let ram = Self.ram(16)

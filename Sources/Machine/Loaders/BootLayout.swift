@@ -64,8 +64,9 @@ public struct BootLayout: Sendable, Equatable {
         var taken: [(String, Range<UInt64>)] = [("kernel", kernelRange)]
 
         // Initrd.
+        // An empty initrd is no initrd: a start == end range trips guests (kvm-unit-tests asserts).
         var initrd: Range<UInt64>?
-        if let size = initrdSize {
+        if let size = initrdSize, size > 0 {
             let start: UInt64
             if let fixed = options.initrdAddress {
                 guard ram.contains(fixed), UInt64(size) <= ram.upperBound - fixed else {

@@ -10,7 +10,7 @@ extension BootLayout {
         guard dtb.count <= Self.maxDTBSize else { throw .dtbTooLarge(size: dtb.count, maximum: Self.maxDTBSize) }
         guard UInt64(dtb.count) <= UInt64(dtbSlot.count) else { throw .dtbDoesNotFit(size: dtb.count) }
         do { _ = try FlattenedDeviceTree(parsing: dtb) } catch { throw .invalidDTB(error) }
-        guard initrd?.count == initrdBytes?.count else {
+        guard (initrd?.count ?? 0) == (initrdBytes?.count ?? 0) else {
             throw .initrdMissing
         }
         for segment in kernel.segments {
