@@ -7,12 +7,7 @@ import AArch64
 /// directly) — waits in WFI, takes both interrupts (PPI 30 and PPI 27) through the GIC, and
 /// prints how late each arrived, measured with the guest's own counter.
 public enum DemoGuest {
-    /// ICC_* encodings (op0=3, op1=0, CRn=12/4): the GICv3 CPU interface.
-    private static let iccIAR1: UInt16 = 0xC660, iccEOIR1: UInt16 = 0xC661
-    private static let iccSRE: UInt16 = 0xC665, iccIGRPEN1: UInt16 = 0xC667, iccPMR: UInt16 = 0xC230
-    private static let vbarEL1 = SystemRegister(op0: 3, op1: 0, crn: 12, crm: 0, op2: 0).encoding
-
-    /// The guest image (a raw binary to load at the RAM base) for the given interrupt controller.
+    /// The guest image (a Linux arm64 Image, position-independent) for the given interrupt controller.
     public static func image(gic: VMConfiguration.GICVersion) -> [UInt8] {
         var a = A64Assembler()
         let start = a.label(), syncHandler = a.label(), irqHandler = a.label()
@@ -20,58 +15,19 @@ public enum DemoGuest {
         let hello = a.label(), physicalLine = a.label(), virtualLine = a.label(), unit = a.label()
         let unexpected = a.label(), done = a.label()
 
-        a.b(start)
-        a.align(0x800)
-        let vectors = a.label()
-        a.bind(vectors)
-        // The vector table: 16 entries of 0x80 bytes. Only "current EL with SP_ELx" IRQ is expected.
-        for entry in 0..<16 {
-            if entry == 5 { a.b(irqHandler) } else { a.b(syncHandler) }
-            a.align(0x800 + 0x80 * (entry + 1))
-        }
+        a.emitImageHeader(entry: start)
+        let vectors = a.emitVectorTable(sync: syncHandler, irq: irqHandler)
 
         let uart = 24, frequency = 19, startCount = 20, handled = 21, physicalDelta = 22, virtualDelta = 23
         let gicCPU = 25
         a.bind(start)
         a.adr(0, vectors)
-        a.msr(vbarEL1, 0)
+        a.msr(A64Assembler.vbarEL1, 0)
         a.isb()
-        a.mov(0, VirtMemoryMap.ramBase + 0x10_0000)
-        a.add(A64Assembler.sp, 0, imm: 0) // SP = RAM base + 1 MiB
-        a.mov(uart, VirtMemoryMap.pl011Base)
+        a.emitStackSetUp()
+        a.mov(uart, VirtMemoryMap.uart.base)
 
-        switch gic {
-        case .v3:
-            a.mov(0, VirtMemoryMap.gicDistributorBase)
-            a.mov(1, 0x12) // GICD_CTLR: ARE, EnableGrp1
-            a.strw(1, 0)
-            a.mov(0, VirtMemoryMap.gicRedistributorBase)
-            a.strw(A64Assembler.xzr, 0, offset: 0x14) // GICR_WAKER: awake
-            a.mov(0, VirtMemoryMap.gicRedistributorBase + 0x1_0000) // SGI_base
-            a.mov(1, 0xFFFF_FFFF)
-            a.strw(1, 0, offset: 0x80) // IGROUPR0: group 1
-            a.mov(1, 1 << 27 | 1 << 30)
-            a.strw(1, 0, offset: 0x100) // ISENABLER0: PPI 27 and PPI 30
-            a.mov(1, 1)
-            a.msr(iccSRE, 1)
-            a.isb()
-            a.mov(1, 0xFF)
-            a.msr(iccPMR, 1)
-            a.mov(1, 1)
-            a.msr(iccIGRPEN1, 1)
-            a.isb()
-        case .v2:
-            a.mov(0, VirtMemoryMap.gicDistributorBase)
-            a.mov(1, 1)
-            a.strw(1, 0) // GICD_CTLR: enable
-            a.mov(1, 1 << 27 | 1 << 30)
-            a.strw(1, 0, offset: 0x100) // GICD_ISENABLER0
-            a.mov(gicCPU, VirtMemoryMap.gicV2CPUInterfaceBase)
-            a.mov(1, 0xFF)
-            a.strw(1, gicCPU, offset: 0x04) // GICC_PMR
-            a.mov(1, 1)
-            a.strw(1, gicCPU) // GICC_CTLR: enable
-        }
+        a.emitGICInit(gic, enabling: [27, 30], gicCPURegister: gicCPU)
 
         a.adr(0, hello)
         a.bl(puts)
@@ -113,7 +69,7 @@ public enum DemoGuest {
         a.bind(irqHandler)
         a.stpPre(0, 1, A64Assembler.sp, offset: -16)
         a.stpPre(2, 30, A64Assembler.sp, offset: -16)
-        if gic == .v3 { a.mrs(0, iccIAR1) } else { a.ldrw(0, gicCPU, offset: 0x0C) }
+        if gic == .v3 { a.mrs(0, A64Assembler.iccIAR1) } else { a.ldrw(0, gicCPU, offset: 0x0C) }
         a.mrs(1, SystemRegister.CNTVCT_EL0.encoding)
         a.sub(1, 1, startCount)
         let notPhysical = a.label(), eoi = a.label()
@@ -130,7 +86,7 @@ public enum DemoGuest {
         a.msr(SystemRegister.CNTV_CTL_EL0.encoding, A64Assembler.xzr)
         a.add(handled, handled, imm: 1)
         a.bind(eoi)
-        if gic == .v3 { a.msr(iccEOIR1, 0) } else { a.strw(0, gicCPU, offset: 0x10) }
+        if gic == .v3 { a.msr(A64Assembler.iccEOIR1, 0) } else { a.strw(0, gicCPU, offset: 0x10) }
         a.ldpPost(2, 30, A64Assembler.sp, offset: 16)
         a.ldpPost(0, 1, A64Assembler.sp, offset: 16)
         a.eret()
@@ -138,50 +94,22 @@ public enum DemoGuest {
         a.bind(syncHandler)
         a.adr(0, unexpected)
         a.bl(puts)
-        a.bind(powerOff)
-        a.mov(0, 0x8400_0008) // PSCI SYSTEM_OFF
-        a.hvc(0)
-        a.b(powerOff)
-
-        // puts(x0): write a NUL-terminated string to the PL011 data register.
-        let putsLoop = a.label(), putsDone = a.label()
-        a.bind(puts)
-        a.bind(putsLoop)
-        a.ldrb(1, 0)
-        a.cbz(1, putsDone)
-        a.strw(1, uart)
-        a.add(0, 0, imm: 1)
-        a.b(putsLoop)
-        a.bind(putsDone)
-        a.ret()
+        a.emitPowerOff(powerOff)
+        a.emitPuts(puts, uart: uart)
 
         // printMicroseconds(x0 = ticks): ticks * 1e6 / CNTFRQ in decimal, then " us\n".
-        let digit = a.label(), emit = a.label()
+        let printDecimal = a.label()
         a.bind(printMicroseconds)
+        a.stpPre(29, 30, A64Assembler.sp, offset: -16)
         a.mov(1, 1_000_000)
         a.mul(0, 0, 1)
         a.udiv(0, 0, frequency)
-        a.add(2, A64Assembler.sp, imm: 0)   // x2: end of the digit buffer
-        a.sub(A64Assembler.sp, A64Assembler.sp, imm: 32)
-        a.movr(3, 2)
-        a.mov(4, 10)
-        a.bind(digit)
-        a.udiv(1, 0, 4)
-        a.msub(5, 1, 4, 0)                  // x5 = x0 - (x0 / 10) * 10
-        a.add(5, 5, imm: 0x30)
-        a.sub(3, 3, imm: 1)
-        a.strb(5, 3)
-        a.movr(0, 1)
-        a.cbnz(0, digit)
-        a.bind(emit)
-        a.ldrb(5, 3)
-        a.strw(5, uart)
-        a.add(3, 3, imm: 1)
-        a.cmp(3, 2)
-        a.b(.ne, emit)
-        a.add(A64Assembler.sp, A64Assembler.sp, imm: 32)
+        a.bl(printDecimal)
         a.adr(0, unit)
-        a.b(puts)                            // tail call: puts returns to our caller
+        a.bl(puts)
+        a.ldpPost(29, 30, A64Assembler.sp, offset: 16)
+        a.ret()
+        a.emitPrintDecimal(printDecimal, uart: uart)
 
         a.bind(hello)
         a.data("ArmVM demo: arming the EL1 physical timer (5 ms, trapped and emulated) and the virtual timer (10 ms, direct), then waiting in WFI.\n")

@@ -6,8 +6,6 @@ import Glibc
 /// One virtual CPU: the software CPU, its two generic timers, and the loop that runs it and
 /// handles its exits, the way KVM's `kvm_arch_vcpu_ioctl_run` and `handle_exit` do.
 final class VCPU: @unchecked Sendable {
-    enum PowerState: Equatable { case off, on }
-
     let index: Int
     let cpu: CPU
     let timers: VCPUTimers
@@ -17,8 +15,8 @@ final class VCPU: @unchecked Sendable {
     var statistics = ExitStatistics()
     unowned let vm: VirtualMachine
 
-    /// Written by PSCI CPU_ON from another vCPU; read by this vCPU's thread when it powers on.
-    let power: Mutex<(state: PowerState, start: (entry: UInt64, context: UInt64)?)>
+    /// Written by PSCI CPU_ON from another vCPU; taken by this vCPU's thread when it powers on.
+    private let startRequest = Mutex<(entry: UInt64, context: UInt64)?>(nil)
 
     init(index: Int, vm: VirtualMachine, bus: PhysicalBus, timers: VCPUTimers) {
         self.index = index
@@ -26,11 +24,10 @@ final class VCPU: @unchecked Sendable {
         self.timers = timers
         cpu = CPU(id: index, bus: bus)
         timerDevice = VirtualTimerDevice(timers: timers)
-        power = Mutex((state: index == 0 ? .on : .off, start: nil))
         cpu.timerDevice = timerDevice
         cpu.trapsPhysicalTimer = true
         cpu.trapsPhysicalCounter = false
-        cpu.sys.mpidr = VirtualMachine.mpidr(forVCPU: index)
+        cpu.sys.mpidr = VirtCPUTopology.mpidr(forVCPU: index)
     }
 
     /// Puts the CPU in the state the boot protocol (or PSCI CPU_ON) promises: EL1h, MMU off,
@@ -38,7 +35,29 @@ final class VCPU: @unchecked Sendable {
     func reset(entry: UInt64, argument: UInt64) {
         cpu.reset(entry: entry)
         cpu.regs[0] = argument
-        cpu.sys.mpidr = VirtualMachine.mpidr(forVCPU: index)
+        cpu.sys.mpidr = VirtCPUTopology.mpidr(forVCPU: index)
+    }
+
+    /// PSCI CPU_ON accepted for this vCPU: it starts at `entry` with x0 = `context`.
+    func requestStart(entry: UInt64, context: UInt64) {
+        startRequest.withLock { $0 = (entry, context) }
+        parker.unpark()
+    }
+
+    /// If CPU_ON released this vCPU, resets it to the entry point and marks it on. Returns
+    /// whether the vCPU may run.
+    func startIfReleased() -> Bool {
+        switch vm.firmware.powerStates.state(of: index) {
+        case .on: return true
+        case .onPending:
+            guard let start = startRequest.withLock({ request in defer { request = nil }; return request }) else {
+                return false
+            }
+            reset(entry: start.entry, argument: start.context)
+            vm.firmware.powerStates.markStarted(index)
+            return true
+        default: return false
+        }
     }
 
     /// Wakes this vCPU's thread if it is parked (WFI or powered off) and makes a running one
@@ -58,7 +77,7 @@ final class VCPU: @unchecked Sendable {
     // MARK: Exit handling
 
     /// What the run loop should do after an exit.
-    enum Next { case run, wait, stop }
+    enum Next { case run, wait, powerOff, stop }
 
     /// Handles one exit from `cpu.run`. Never traps on a guest's behalf: every guest-caused
     /// problem becomes an architectural exception or a clean stop.

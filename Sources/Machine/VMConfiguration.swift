@@ -31,7 +31,16 @@ public struct VMConfiguration: Sendable {
     public static let minimumMemory: UInt64 = 16 << 20
 
     /// The largest vCPU count each GIC model supports on this board.
-    public static func maximumVCPUs(for gic: GICVersion) -> Int { gic == .v2 ? 8 : 123 }
+    public static func maximumVCPUs(for gic: GICVersion) -> Int {
+        gic == .v2 ? VirtMemoryMap.maxVCPUsGICv2 : VirtMemoryMap.maxVCPUsGICv3
+    }
+
+    /// The board's view of this configuration (memory map, device tree).
+    public var board: BoardConfiguration {
+        BoardConfiguration(vcpuCount: vcpuCount, memorySize: memorySize,
+                           gicVersion: gicVersion == .v2 ? .v2 : .v3,
+                           psciMethod: psciConduit == .hvc ? .hvc : .smc, bootargs: bootargs)
+    }
 
     /// Checks the values a user can get wrong, before anything is built.
     public func validate() throws(VMError) {
@@ -41,7 +50,7 @@ public struct VMConfiguration: Sendable {
         }
         guard memorySize >= Self.minimumMemory else { throw .memoryTooSmall(memorySize) }
         guard memorySize <= Self.maximumMemory else { throw .memoryTooLarge(memorySize) }
-        guard memorySize % 4096 == 0 else { throw .memoryNotPageMultiple(memorySize) }
+        guard memorySize % BoardConfiguration.memoryGranule == 0 else { throw .memoryNotPageMultiple(memorySize) }
         guard counterFrequency >= 1_000, counterFrequency <= 10_000_000_000 else {
             throw .invalidCounterFrequency(counterFrequency)
         }
@@ -68,7 +77,8 @@ public enum VMError: Error, Equatable, CustomStringConvertible {
             return "--memory \(size / 1024 / 1024)M is too small (at least \(VMConfiguration.minimumMemory >> 20)M)"
         case let .memoryTooLarge(size):
             return "--memory \(size >> 20)M is too large (at most \(VMConfiguration.maximumMemory >> 20)M)"
-        case let .memoryNotPageMultiple(size): return "--memory \(size) bytes is not a multiple of 4 KiB"
+        case let .memoryNotPageMultiple(size):
+            return "--memory \(size) bytes is not a multiple of \(BoardConfiguration.memoryGranule >> 10) KiB"
         case let .invalidCounterFrequency(hz):
             return "--counter-frequency \(hz) Hz is out of range (1 kHz to 10 GHz)"
         case let .bootImage(message): return message

@@ -22,9 +22,6 @@ public final class VirtualMachine: @unchecked Sendable {
     /// Where the boot CPU starts and what it gets in x0 (the DTB address).
     public let bootInfo: BootInfo
 
-    /// The device tree handed to the guest (generated, or the user's).
-    public let deviceTree: [UInt8]
-
     public init(configuration: VMConfiguration) throws(VMError) {
         try configuration.validate()
         self.configuration = configuration
@@ -48,13 +45,24 @@ public final class VirtualMachine: @unchecked Sendable {
 
         interruptController = InterruptControllerBox(version: configuration.gicVersion,
                                                      vcpuCount: configuration.vcpuCount)
-        devices = BoardDevices(configuration: configuration, interruptController: interruptController)
+        let systemCounter = counter
+        let frequency = configuration.counterFrequency
+        devices = BoardDevices(configuration: configuration, interruptController: interruptController,
+                               counterSeconds: { systemCounter.physicalCount / frequency })
         trapTable = SystemRegisterTrapTable(physicalTimer: configuration.physicalTimer)
 
         // Boot images and the device tree, checked before anything runs.
-        let layout = try BootLoader.plan(configuration: configuration)
-        deviceTree = try layout.deviceTree(configuration: configuration)
-        bootInfo = try layout.load(into: bus, deviceTree: deviceTree)
+        do {
+            if let userTree = configuration.deviceTree {
+                bootInfo = try loadBootImages(kernel: configuration.kernel, initrd: configuration.initrd,
+                                              dtb: userTree, into: bus)
+            } else {
+                bootInfo = try loadBootImages(kernel: configuration.kernel, initrd: configuration.initrd,
+                                              config: configuration.board, into: bus)
+            }
+        } catch {
+            throw .bootImage("\(error)")
+        }
 
         interruptController.map(on: bus, vcpuCount: configuration.vcpuCount)
         devices.map(on: bus)
@@ -71,12 +79,13 @@ public final class VirtualMachine: @unchecked Sendable {
             vcpu.timers.onOutputChange = { ppi, level in gic.setPrivateLevel(intid: ppi, vcpu: index, level: level) }
         }
         firmware = Firmware(vm: self)
-        vcpus[0].reset(entry: bootInfo.entry, argument: bootInfo.deviceTreeAddress)
+        vcpus[0].reset(entry: bootInfo.entry, argument: bootInfo.dtbAddress)
     }
 
-    /// The MPIDR_EL1 of vCPU `index`; the device tree's /cpus reg values match it.
-    static func mpidr(forVCPU index: Int) -> UInt64 {
-        0x8000_0000 | UInt64(index % 16) | UInt64(index / 16) << 8
+
+    /// The device tree `armvm run` would generate for `configuration` (for `armvm dtb`).
+    public static func generatedDeviceTree(for configuration: VMConfiguration) throws(VMError) -> [UInt8] {
+        do { return try VirtDeviceTree.generate(configuration.board) } catch { throw .deviceTree("\(error)") }
     }
 
     // MARK: Running
@@ -94,6 +103,12 @@ public final class VirtualMachine: @unchecked Sendable {
         stopReason.withLock { if $0 == nil { $0 = reason } }
         for vcpu in vcpus { vcpu.kick() }
     }
+
+    /// Stops the VM as if the guest had powered off (the user quit).
+    public func stop() { requestStop(.systemOff) }
+
+    /// Bytes typed by the user, for the guest's PL011.
+    public func receiveConsoleInput(_ bytes: [UInt8]) { devices.uart.receive(bytes) }
 
     var isStopping: Bool { stopReason.withLock { $0 != nil } }
 
@@ -139,7 +154,7 @@ public final class VirtualMachine: @unchecked Sendable {
         while !isStopping {
             var anyRan = false
             for vcpu in vcpus {
-                guard vcpu.power.withLock({ $0.state }) == .on else { continue }
+                guard vcpu.startIfReleased() else { continue }
                 if waiting[vcpu.index] {
                     vcpu.timers.update()
                     if vcpu.hasPendingInterrupt { waiting[vcpu.index] = false } else { continue }
@@ -150,8 +165,7 @@ public final class VirtualMachine: @unchecked Sendable {
                 clock.advance(instructions: vcpu.cpu.instructionsRetired &- before)
                 switch vcpu.handle(exit) {
                 case .wait: waiting[vcpu.index] = !vcpu.hasPendingInterrupt
-                case .stop: break
-                case .run: break
+                case .stop, .run, .powerOff: break
                 }
                 vcpu.timers.update()
                 if isStopping { break }
@@ -159,7 +173,7 @@ public final class VirtualMachine: @unchecked Sendable {
             if !anyRan {
                 // Everyone waits: jump to the earliest deadline, or stop if there is none.
                 let deadlines = vcpus.compactMap { vcpu -> UInt64? in
-                    vcpu.power.withLock({ $0.state }) == .on ? vcpu.timers.earliestDeadline() : nil
+                    self.firmware.powerStates.state(of: vcpu.index) == .on ? vcpu.timers.earliestDeadline() : nil
                 }
                 guard let next = deadlines.min() else {
                     requestStop(.stalled("every vCPU is off or waiting with no timer armed"))
@@ -176,21 +190,13 @@ extension VCPU {
     /// The host-clock run loop of one vCPU thread.
     func runOnOwnThread() {
         while !vm.isStopping {
-            let (state, start) = power.withLock { power in
-                defer { power.start = nil }
-                return (power.state, power.start)
-            }
-            if state == .off {
+            guard startIfReleased() else {
                 parker.park()
                 continue
             }
-            if let start {
-                // Freshly powered on by CPU_ON: start at its entry point.
-                reset(entry: start.entry, argument: start.context)
-            }
             let exit = cpu.run(budget: 1 << 22)
             switch handle(exit) {
-            case .run: continue
+            case .run, .powerOff: continue
             case .stop: return
             case .wait: waitForInterrupt()
             }
@@ -206,7 +212,6 @@ extension VCPU {
                 updateTimers()
                 continue
             }
-            if power.withLock({ $0.state }) == .off { return }
             parker.park()
         }
     }
