@@ -87,6 +87,7 @@ extension CPU {
         let spsr = sys.spsr
         let target = sys.elr
         exclusiveOpen = false
+        sys.eventRegister = true // an exception return is a WFE wake-up event
         let legal = setPSTATE(spsr)
         if !legal {
             // EL and SP stay; NZCV and DAIF come from SPSR.
