@@ -71,3 +71,41 @@ enum A64 {
         0xD508_0000 | op1 << 16 | crn << 12 | crm << 8 | op2 << 5 | UInt32(rt)
     }
 }
+
+/// A timer or GIC CPU interface stand-in: implements exactly the registers it is given and
+/// records every write.
+final class FakeSystemRegisterDevice: SystemRegisterDevice {
+    var values: [SystemRegister: UInt64]
+    var writes: [(SystemRegister, UInt64)] = []
+    var reads: [SystemRegister] = []
+
+    init(_ values: [SystemRegister: UInt64]) { self.values = values }
+
+    func handles(_ register: SystemRegister) -> Bool { values[register] != nil }
+    func read(_ register: SystemRegister) -> UInt64 {
+        reads.append(register)
+        return values[register] ?? 0
+    }
+    func write(_ register: SystemRegister, value: UInt64) {
+        writes.append((register, value))
+        values[register] = value
+    }
+}
+
+extension SystemTestRig {
+    static let undefinedSyndrome: UInt64 = 0x0200_0000
+    /// Vector offsets of a synchronous exception taken from EL1 (SP_EL1) and from EL0.
+    static let fromEL1: UInt64 = 0x200
+    static let fromEL0: UInt64 = 0x400
+
+    /// Whether the last instruction run at `Rig.code` took an UNDEF from the given vector group.
+    func tookUndefined(from group: UInt64 = SystemTestRig.fromEL1) -> Bool {
+        cpu.sys.esr == SystemTestRig.undefinedSyndrome && cpu.pc == SystemTestRig.vectors + group
+            && cpu.sys.elr == SystemTestRig.code && cpu.el == 1
+    }
+
+    /// Whether the last instruction took a synchronous exception with `syndrome` from `group`.
+    func tookException(_ syndrome: UInt64, from group: UInt64) -> Bool {
+        cpu.sys.esr == syndrome && cpu.pc == SystemTestRig.vectors + group && cpu.sys.elr == SystemTestRig.code
+    }
+}
