@@ -9,6 +9,8 @@ final class SystemTestRig {
 
     let bus: PhysicalBus
     let cpu: CPU
+    /// The CPU holds its devices weakly (the Machine owns them); the rig keeps them alive.
+    private var devices: [FakeSystemRegisterDevice] = []
 
     init() {
         bus = PhysicalBus(ramBase: SystemTestRig.ramBase, ramSize: 1 << 20)
@@ -22,6 +24,22 @@ final class SystemTestRig {
         for (i, word) in words.enumerated() {
             _ = bus.write(address + UInt64(i * 4), size: 4, value: UInt64(word), vcpu: 0)
         }
+    }
+
+    /// Connects `device` as the timer (the virtual timer and counter, CNTFRQ).
+    @discardableResult
+    func attachTimer(_ device: FakeSystemRegisterDevice) -> FakeSystemRegisterDevice {
+        devices.append(device)
+        cpu.timerDevice = device
+        return device
+    }
+
+    /// Connects `device` as the GICv3 CPU interface.
+    @discardableResult
+    func attachGIC(_ device: FakeSystemRegisterDevice) -> FakeSystemRegisterDevice {
+        devices.append(device)
+        cpu.interruptControllerInterface = device
+        return device
     }
 
     /// Places `words` at the code address and runs at most `budget` instructions.
