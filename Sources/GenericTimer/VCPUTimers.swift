@@ -138,11 +138,18 @@ public final class VCPUTimers: Sendable {
         state.withLock { s in settle(&s, at: counter.sample()) }
     }
 
+    /// How far ahead (in ticks) a deadline may lie and still count as one: 2⁶² ticks is 146
+    /// years at 1 GHz and 34 years at the fastest 32-bit CNTFRQ. Anything further — typically
+    /// a CVAL near 2⁶⁴, whether or not offsets are applied — is "no deadline in this lifetime":
+    /// no host timer is armed and a deterministic clock does not jump to it. (The condition is
+    /// still evaluated exactly; only the waiting for it is given up.)
+    public static let neverHorizon: UInt64 = 1 << 62
+
     /// The earliest moment, in the counter source's ticks, at which a timer's line should be
     /// up: among the timers that can fire (ENABLE set, IMASK clear), the one with the
     /// smallest CVAL-based deadline; a timer whose condition already holds gives "now" (the
-    /// current source ticks). Nil when no timer can fire, or when the deadline lies beyond the
-    /// 64-bit range of the source (a CVAL near 2⁶⁴ is "never", not "now").
+    /// current source ticks). Nil when no timer can fire, or when the deadline lies beyond
+    /// `neverHorizon` or the 64-bit range of the source (a CVAL near 2⁶⁴ is "never", not "now").
     ///
     /// A WFI with a non-nil result may sleep until the source reaches it; with nil, until an
     /// interrupt or a kick.
@@ -163,8 +170,8 @@ public final class VCPUTimers: Sendable {
                                  includingAsserted: Bool) -> UInt64? {
         var best: UInt64?
         for context in contexts where includingAsserted || !context.outputLevel {
-            guard let delta = context.ticksUntilAsserted(atCount: now.count(for: context.kind))
-            else { continue }
+            guard let delta = context.ticksUntilAsserted(atCount: now.count(for: context.kind)),
+                  delta <= neverHorizon else { continue }
             let (deadline, overflow) = now.sourceTicks.addingReportingOverflow(delta)
             if overflow { continue }
             best = min(best ?? deadline, deadline)
