@@ -137,8 +137,8 @@ public final class BackgroundTimer: Sendable {
                 if next > now, next - now > slack {
                     let target = next - slack
                     if event.wait(since: generation, until: target) {
-                        let late = monotonicNanoseconds() &- target
-                        let sample = min(late, Self.maximumSlack)
+                        let woke = monotonicNanoseconds()
+                        let sample = woke > target ? min(woke - target, Self.maximumSlack) : 0
                         oversleep = oversleep - oversleep / 8 + sample / 8
                     }
                 } else {

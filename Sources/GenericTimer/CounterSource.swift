@@ -11,7 +11,9 @@ public protocol CounterSource: AnyObject, Sendable {
     /// The host `CLOCK_MONOTONIC` time (ns) at which `ticks` first reaches `target`, or nil when
     /// that moment has no host time: a source that does not follow the host clock (manual,
     /// instruction-driven) or a moment the host clock never reaches in this lifetime (beyond
-    /// `Int64.max` ns, about 292 years). Background timers are armed only for non-nil results.
+    /// `Int64.max` ns, about 292 years). Background timers are armed only for non-nil results,
+    /// and an expiry re-checks the count, so a source must never return a time at which `ticks`
+    /// has not yet reached `target` (the timer would fire, find nothing, and re-arm at once).
     func hostNanoseconds(whenTicksReach target: UInt64) -> UInt64?
 }
 
