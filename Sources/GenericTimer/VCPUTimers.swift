@@ -160,6 +160,18 @@ public final class VCPUTimers: Sendable {
         }
     }
 
+    /// The earliest moment (source ticks) at which a line that is low now will rise, after
+    /// bringing the levels up to date; nil when none will without a register write. Unlike
+    /// `earliestDeadline` it never answers "now" for a line already up, so a deterministic run
+    /// loop can jump its clock straight to it when every vCPU waits (WFI).
+    public func nextExpiry() -> UInt64? {
+        state.withLock { s in
+            let now = counter.sample()
+            settle(&s, at: now)
+            return Self.earliest([s.virtual, s.physical], at: now, includingAsserted: false)
+        }
+    }
+
     /// `earliestDeadline` on the host clock (CLOCK_MONOTONIC ns); nil also when the source has
     /// no host time.
     public func earliestHostDeadline() -> UInt64? {

@@ -202,3 +202,19 @@ import Testing
         #expect(rig.control(.virtual) == 0 && rig.cval(.physical) == 0)
     }
 }
+
+@Suite struct NextExpiryTests {
+    @Test func nextExpirySkipsLinesAlreadyUp() {
+        let rig = Rig(start: 1_000)
+        rig.setCVAL(.virtual, 500)
+        rig.setControl(.virtual, TimerControl.enable)  // up now
+        rig.setCVAL(.physical, 1_300)
+        rig.setControl(.physical, TimerControl.enable)
+        #expect(rig.timers.earliestDeadline() == 1_000)
+        #expect(rig.timers.nextExpiry() == 1_300)
+        // A deterministic clock jumps there; nextExpiry itself brings the levels up to date.
+        rig.source.set(1_300)
+        #expect(rig.timers.nextExpiry() == nil)
+        #expect(rig.line(.physical))
+    }
+}
