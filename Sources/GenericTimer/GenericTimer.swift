@@ -1,1 +1,0 @@
-// The GenericTimer module. See docs/ARCHITECTURE.md.

@@ -1,0 +1,293 @@
+import Synchronization
+
+/// A vCPU's virtual and EL1 physical timers: register emulation, output levels, the host
+/// timer that stands in for the hardware comparator, and save/restore.
+///
+/// Thread safety: the vCPU thread accesses registers, the background-timer thread delivers
+/// expiries, and any thread may change the VM's counter offsets; a `Mutex` serialises them.
+/// The output callback is called with that lock held, so levels reach the interrupt controller
+/// in the order they were computed; it must therefore not call back into this object (driving
+/// a GIC input and kicking a vCPU are fine).
+public final class VCPUTimers: Sendable {
+    /// Drives the level-sensitive interrupt input `ppi` of this vCPU.
+    public typealias Output = @Sendable (_ ppi: Int, _ level: Bool) -> Void
+
+    public let counter: SystemCounter
+    private let state: Mutex<State>
+
+    private struct State {
+        var virtual: TimerContext
+        var physical: TimerContext
+        var output: Output
+        var host: HostTimer?
+        var listener: SystemCounter.ListenerToken?
+    }
+
+    /// The background-timer entry that stands for this vCPU's comparators.
+    private struct HostTimer {
+        let background: BackgroundTimer
+        let token: BackgroundTimer.Token
+        let expired: @Sendable () -> Void
+        let onExpiry: @Sendable () -> Void
+        /// The deadline currently armed (host ns), to avoid re-arming with the same value.
+        var armedAt: UInt64?
+    }
+
+    /// - Parameters:
+    ///   - counter: the VM's counter; shared by every vCPU of the VM.
+    ///   - virtualPPI, physicalPPI: the interrupts the timers drive (27 and 30 on 'virt').
+    ///   - output: drives an interrupt line when its level changes.
+    public init(counter: SystemCounter,
+                virtualPPI: Int = TimerContext.defaultPPI(for: .virtual),
+                physicalPPI: Int = TimerContext.defaultPPI(for: .physical),
+                output: @escaping Output = { _, _ in }) {
+        self.counter = counter
+        state = Mutex(State(virtual: TimerContext(kind: .virtual, ppi: virtualPPI),
+                            physical: TimerContext(kind: .physical, ppi: physicalPPI),
+                            output: output))
+        let token = counter.addOffsetListener { [weak self] in self?.update() }
+        state.withLock { $0.listener = token }
+    }
+
+    deinit {
+        let (token, host) = state.withLock { ($0.listener, $0.host) }
+        if let token { counter.removeOffsetListener(token) }
+        if let host { host.background.cancel(host.token) }
+    }
+
+    // MARK: Inspection
+
+    /// A copy of the virtual timer's context.
+    public var virtual: TimerContext { state.withLock { $0.virtual } }
+    /// A copy of the EL1 physical timer's context.
+    public var physical: TimerContext { state.withLock { $0.physical } }
+
+    public func context(_ kind: TimerKind) -> TimerContext {
+        state.withLock { kind == .virtual ? $0.virtual : $0.physical }
+    }
+
+    /// Replaces the output callback (the interrupt controller may be wired after the timers)
+    /// and drives the present level of both lines through it.
+    public func setOutput(_ output: @escaping Output) {
+        state.withLock { s in
+            s.output = output
+            output(s.virtual.ppi, s.virtual.outputLevel)
+            output(s.physical.ppi, s.physical.outputLevel)
+        }
+    }
+
+    // MARK: Register emulation
+
+    /// A guest read. Timer registers are judged against the count at the moment of the read,
+    /// and the output levels are brought up to date at the same moment.
+    public func read(_ register: TimerRegister) -> UInt64 {
+        switch register {
+        case .frequency:
+            return counter.frequency
+        case .physicalCount:
+            return counter.physicalCount
+        case .virtualCount:
+            return counter.virtualCount
+        case .physicalControl, .physicalCompare, .physicalTimerValue,
+             .virtualControl, .virtualCompare, .virtualTimerValue:
+            return state.withLock { s in
+                let now = counter.sample()
+                settle(&s, at: now)
+                let context = register.timer == .virtual ? s.virtual : s.physical
+                let count = now.count(for: context.kind)
+                switch register {
+                case .physicalControl, .virtualControl: return context.readControl(atCount: count)
+                case .physicalCompare, .virtualCompare: return context.compare
+                default: return context.readTimerValue(atCount: count)
+                }
+            }
+        }
+    }
+
+    /// A guest write. Writes to read-only registers are ignored (see
+    /// `TimerRegister.isReadOnly`: the Machine makes the count writes UNDEFINED).
+    public func write(_ register: TimerRegister, value: UInt64) {
+        guard let kind = register.timer else { return }
+        state.withLock { s in
+            let now = counter.sample()
+            let count = now.count(for: kind)
+            switch kind {
+            case .virtual: Self.apply(register, value, to: &s.virtual, atCount: count)
+            case .physical: Self.apply(register, value, to: &s.physical, atCount: count)
+            }
+            settle(&s, at: now)
+        }
+    }
+
+    private static func apply(_ register: TimerRegister, _ value: UInt64,
+                              to context: inout TimerContext, atCount count: UInt64) {
+        switch register {
+        case .physicalControl, .virtualControl: context.writeControl(value)
+        case .physicalCompare, .virtualCompare: context.writeCompare(value)
+        case .physicalTimerValue, .virtualTimerValue: context.writeTimerValue(value, atCount: count)
+        case .frequency, .physicalCount, .virtualCount: break
+        }
+    }
+
+    // MARK: Time passing
+
+    /// Re-evaluates both lines against the current count and re-arms the host timer. Called by
+    /// the background timer on expiry, on a counter offset change, and by the Machine when a
+    /// vCPU wakes from WFI or (deterministic clock) when the count reaches `earliestDeadline`.
+    public func update() {
+        state.withLock { s in settle(&s, at: counter.sample()) }
+    }
+
+    /// How far ahead (in ticks) a deadline may lie and still count as one: 2⁶² ticks is 146
+    /// years at 1 GHz and 34 years at the fastest 32-bit CNTFRQ. Anything further — typically
+    /// a CVAL near 2⁶⁴, whether or not offsets are applied — is "no deadline in this lifetime":
+    /// no host timer is armed and a deterministic clock does not jump to it. (The condition is
+    /// still evaluated exactly; only the waiting for it is given up.)
+    public static let neverHorizon: UInt64 = 1 << 62
+
+    /// The earliest moment, in the counter source's ticks, at which a timer's line should be
+    /// up: among the timers that can fire (ENABLE set, IMASK clear), the one with the
+    /// smallest CVAL-based deadline; a timer whose condition already holds gives "now" (the
+    /// current source ticks). Nil when no timer can fire, or when the deadline lies beyond
+    /// `neverHorizon` or the 64-bit range of the source (a CVAL near 2⁶⁴ is "never", not "now").
+    ///
+    /// A WFI with a non-nil result may sleep until the source reaches it; with nil, until an
+    /// interrupt or a kick.
+    public func earliestDeadline() -> UInt64? {
+        state.withLock { s in
+            let now = counter.sample()
+            return Self.earliest([s.virtual, s.physical], at: now, includingAsserted: true)
+        }
+    }
+
+    /// The earliest moment (source ticks) at which a line that is low now will rise, after
+    /// bringing the levels up to date; nil when none will without a register write. Unlike
+    /// `earliestDeadline` it never answers "now" for a line already up, so a deterministic run
+    /// loop can jump its clock straight to it when every vCPU waits (WFI).
+    public func nextExpiry() -> UInt64? {
+        state.withLock { s in
+            let now = counter.sample()
+            settle(&s, at: now)
+            return Self.earliest([s.virtual, s.physical], at: now, includingAsserted: false)
+        }
+    }
+
+    /// `earliestDeadline` on the host clock (CLOCK_MONOTONIC ns); nil also when the source has
+    /// no host time.
+    public func earliestHostDeadline() -> UInt64? {
+        earliestDeadline().flatMap { counter.source.hostNanoseconds(whenTicksReach: $0) }
+    }
+
+    private static func earliest(_ contexts: [TimerContext], at now: CounterSample,
+                                 includingAsserted: Bool) -> UInt64? {
+        var best: UInt64?
+        for context in contexts where includingAsserted || !context.outputLevel {
+            guard let delta = context.ticksUntilAsserted(atCount: now.count(for: context.kind)),
+                  delta <= neverHorizon else { continue }
+            let (deadline, overflow) = now.sourceTicks.addingReportingOverflow(delta)
+            if overflow { continue }
+            best = min(best ?? deadline, deadline)
+        }
+        return best
+    }
+
+    /// Brings both output levels up to date at `now`, drives changed lines, and moves the host
+    /// timer to the next moment a line must rise.
+    private func settle(_ s: inout State, at now: CounterSample) {
+        if s.virtual.updateLevel(atCount: now.virtualCount) {
+            s.output(s.virtual.ppi, s.virtual.outputLevel)
+        }
+        if s.physical.updateLevel(atCount: now.physicalCount) {
+            s.output(s.physical.ppi, s.physical.outputLevel)
+        }
+        guard var host = s.host else { return }
+        // Lines already up need no host timer: nothing changes until the guest writes a
+        // register (or an offset moves), and both re-run this.
+        let ticks = Self.earliest([s.virtual, s.physical], at: now, includingAsserted: false)
+        let deadline = ticks.flatMap { counter.source.hostNanoseconds(whenTicksReach: $0) }
+        guard deadline != host.armedAt else { return }
+        if let deadline {
+            host.background.arm(host.token, atHostNanoseconds: deadline, host.expired)
+        } else {
+            host.background.cancel(host.token)
+        }
+        host.armedAt = deadline
+        s.host = host
+    }
+
+    // MARK: Host timer
+
+    /// Keeps one entry of `background` armed at the earliest host deadline of this vCPU's
+    /// timers (seed patches 7 and 8: the background timer serves both a blocked vCPU and, since
+    /// both timers are emulated here, a running one). On expiry the lines are updated (driving
+    /// the output) and then `onExpiry` runs on the background thread: the Machine kicks or wakes
+    /// the vCPU there. An early or stale expiry only re-arms.
+    public func attach(to background: BackgroundTimer, onExpiry: @escaping @Sendable () -> Void = {}) {
+        let expired: @Sendable () -> Void = { [weak self] in self?.expired() }
+        let previous = state.withLock { s in
+            let previous = s.host
+            s.host = HostTimer(background: background, token: background.makeToken(),
+                               expired: expired, onExpiry: onExpiry, armedAt: nil)
+            settle(&s, at: counter.sample())
+            return previous
+        }
+        if let previous { previous.background.cancel(previous.token) }
+    }
+
+    /// The host deadline this vCPU's background-timer entry is armed at (nil: not armed):
+    /// for diagnostics and tests.
+    public var armedHostDeadline: UInt64? { state.withLock { $0.host?.armedAt } }
+
+    /// Stops using the background timer (e.g. the vCPU is being destroyed or the Machine
+    /// switches to the deterministic clock).
+    public func detach() {
+        let previous = state.withLock { s in
+            defer { s.host = nil }
+            return s.host
+        }
+        if let previous { previous.background.cancel(previous.token) }
+    }
+
+    private func expired() {
+        let onExpiry = state.withLock { s -> (@Sendable () -> Void)? in
+            // The entry that fired is gone from the heap: forget it so settle re-arms even
+            // when the next deadline is the same (an early wake).
+            s.host?.armedAt = nil
+            settle(&s, at: counter.sample())
+            return s.host?.onExpiry
+        }
+        onExpiry?()
+    }
+
+    // MARK: Reset, save, restore
+
+    /// Architectural reset of both timers (ENABLE clear); drops any asserted line.
+    public func reset() {
+        state.withLock { s in
+            s.virtual.reset()
+            s.physical.reset()
+            settle(&s, at: counter.sample())
+        }
+    }
+
+    public func save() -> TimerState {
+        state.withLock { s in
+            TimerState(virtual: .init(control: s.virtual.control, compare: s.virtual.compare),
+                       physical: .init(control: s.physical.control, compare: s.physical.compare),
+                       counter: counter.save())
+        }
+    }
+
+    /// Restores registers and (unless `restoringCounter` is false) the VM's counter. A timer
+    /// whose condition holds after the restore asserts its line at once.
+    public func restore(_ saved: TimerState, restoringCounter: Bool = true) {
+        if restoringCounter { counter.restore(saved.counter) }
+        state.withLock { s in
+            s.virtual.writeControl(saved.virtual.control)
+            s.virtual.writeCompare(saved.virtual.compare)
+            s.physical.writeControl(saved.physical.control)
+            s.physical.writeCompare(saved.physical.compare)
+            settle(&s, at: counter.sample())
+        }
+    }
+}

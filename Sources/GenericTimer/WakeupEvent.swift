@@ -1,0 +1,63 @@
+import Glibc
+import Synchronization
+
+/// A wake-up signal a thread can sleep on until a CLOCK_MONOTONIC deadline.
+///
+/// `Synchronization` has no condition variable, so this wraps a pthread condition configured
+/// for CLOCK_MONOTONIC (a wall-clock jump must not move timer deadlines). A generation counter
+/// makes it lossless: a sleeper passes the generation it saw before deciding to sleep, and a
+/// `signal` after that moment makes the wait return at once.
+///
+/// `@unchecked Sendable`: the pthread objects are heap-allocated (stable addresses) and only
+/// used through the pthread API, which synchronises them; `generation` is an atomic.
+final class WakeupEvent: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private let counter = Atomic<UInt64>(0)
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        condition = .allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(condition, &attributes)
+        pthread_condattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    var generation: UInt64 { counter.load(ordering: .acquiring) }
+
+    func signal() {
+        counter.wrappingAdd(1, ordering: .acquiringAndReleasing)
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Sleeps until a signal newer than `generation`, the deadline (host ns; nil or beyond
+    /// Int64.max: none), or a spurious wake. Returns true when the deadline passed.
+    @discardableResult
+    func wait(since generation: UInt64, until deadline: UInt64?) -> Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        guard counter.load(ordering: .acquiring) == generation else { return false }
+        guard let deadline, deadline <= UInt64(Int64.max) else {
+            pthread_cond_wait(condition, mutex)
+            return false
+        }
+        var time = timespec(
+            tv_sec: Int(deadline / TickScale.nanosecondsPerSecond),
+            tv_nsec: Int(deadline % TickScale.nanosecondsPerSecond))
+        return pthread_cond_timedwait(condition, mutex, &time) == ETIMEDOUT
+    }
+}
