@@ -81,9 +81,27 @@ extension GICState {
         }
     }
 
+    /// The SPIs any vCPU could take now: enabled, pending, not active, of an enabled group.
+    /// One pass over the SPIs serves every vCPU's selection.
+    func spiCandidates() -> [Int32] {
+        var list: [Int32] = []
+        let group0 = distributorGroupEnabled(group1: false), group1 = distributorGroupEnabled(group1: true)
+        for index in sharedInterrupts.indices {
+            let irq = sharedInterrupts[index]
+            if irq.enabled && !irq.active && irq.pending && (irq.group1 ? group1 : group0) {
+                list.append(Int32(index))
+            }
+        }
+        return list
+    }
+
     /// The highest-priority pending interrupt that `cpu` could take (lowest INTID wins a tie),
     /// ignoring the priority mask and the running priority.
     func bestCandidate(_ cpu: Int) -> Candidate? {
+        bestCandidate(cpu, spis: spiCandidates(), oneOfN: version == .v3 ? oneOfNTarget() : nil)
+    }
+
+    func bestCandidate(_ cpu: Int, spis: [Int32], oneOfN: Int?) -> Candidate? {
         guard isValid(cpu: cpu) else { return nil }
         var best: Candidate?
         var bestPriority = 0x100
@@ -94,10 +112,10 @@ extension GICState {
                 bestPriority = Int(irq.priority)
             }
         }
-        let oneOfN = version == .v3 ? oneOfNTarget() : nil
-        for index in sharedInterrupts.indices {
+        for index32 in spis {
+            let index = Int(index32)
             let irq = sharedInterrupts[index]
-            if Int(irq.priority) < bestPriority && isCandidate(irq, cpu: cpu)
+            if Int(irq.priority) < bestPriority && cpuGroupEnabled(cpu, group1: irq.group1)
                 && spiTargets(index, cpu: cpu, oneOfN: oneOfN) {
                 best = Candidate(intid: index + 32, priority: irq.priority, group1: irq.group1)
                 bestPriority = Int(irq.priority)
@@ -116,7 +134,11 @@ extension GICState {
 
     /// The interrupt the CPU interface signals now, if any.
     func signalled(_ cpu: Int) -> Candidate? {
-        guard let best = bestCandidate(cpu), canSignal(best, cpu: cpu) else { return nil }
+        signalled(cpu, spis: spiCandidates(), oneOfN: version == .v3 ? oneOfNTarget() : nil)
+    }
+
+    func signalled(_ cpu: Int, spis: [Int32], oneOfN: Int?) -> Candidate? {
+        guard let best = bestCandidate(cpu, spis: spis, oneOfN: oneOfN), canSignal(best, cpu: cpu) else { return nil }
         return best
     }
 
@@ -126,17 +148,19 @@ extension GICState {
     /// callback runs with the GIC lock held, so outputs reach the Machine in the order they
     /// changed.
     mutating func updateOutputs(cpu only: Int? = nil) {
+        let spis = spiCandidates()
+        let oneOfN = version == .v3 ? oneOfNTarget() : nil
         if let only {
             guard isValid(cpu: only) else { return }
-            updateOutput(only)
+            updateOutput(only, spis: spis, oneOfN: oneOfN)
         } else {
-            for cpu in 0..<cpuCount { updateOutput(cpu) }
+            for cpu in 0..<cpuCount { updateOutput(cpu, spis: spis, oneOfN: oneOfN) }
         }
     }
 
-    private mutating func updateOutput(_ cpu: Int) {
+    private mutating func updateOutput(_ cpu: Int, spis: [Int32], oneOfN: Int?) {
         var irq = false, fiq = false
-        if let candidate = signalled(cpu) {
+        if let candidate = signalled(cpu, spis: spis, oneOfN: oneOfN) {
             let fiqEnabled: Bool
             switch version {
             case .v2: fiqEnabled = cpus[cpu].ctlr & GICv2CPUControl.fiqEnable != 0
