@@ -1,24 +1,26 @@
 /// The memory-mapped frames of the interrupt controller. Each has the `read`/`write` shape of
 /// the Machine's MMIO device protocol so the Machine can conform it without this module knowing
 /// the protocol. `offset` is relative to the frame base; `vcpu` is the accessing vCPU, which
-/// selects banked registers. Bad offsets and sizes are RAZ/WI (QEMU logs these as guest
+/// selects banked registers (an index the controller does not have reads as zero). Bad offsets and sizes are RAZ/WI (QEMU logs these as guest
 /// errors), so no access ever aborts.
 
 /// The distributor: GICv2 (4 KB) or GICv3 (64 KB) layout, after the controller's version.
 public final class GICDistributorFrame: Sendable {
     let core: GICCore
     let version: InterruptController.Version
+    let cpuCount: Int
 
-    init(core: GICCore, version: InterruptController.Version) {
+    init(core: GICCore, version: InterruptController.Version, cpuCount: Int) {
         self.core = core
         self.version = version
+        self.cpuCount = cpuCount
     }
 
     /// The frame's size in bytes.
     public var size: UInt64 { version == .v2 ? 0x1000 : 0x1_0000 }
 
     public func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64? {
-        guard offset < self.size else { return 0 }
+        guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return 0 }
         return core.withState(.none) { s in
             switch version {
             case .v2: s.readGICv2Distributor(offset: Int(offset), size: size, cpu: vcpu)
@@ -28,7 +30,7 @@ public final class GICDistributorFrame: Sendable {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
-        guard offset < self.size else { return true }
+        guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return true }
         core.withState(.all) { s in
             switch version {
             case .v2: s.writeGICv2Distributor(offset: Int(offset), size: size, value: value, cpu: vcpu)
@@ -42,16 +44,18 @@ public final class GICDistributorFrame: Sendable {
 /// The GICv2 CPU interface (8 KB), banked by the accessing vCPU.
 public final class GICCPUInterfaceFrame: Sendable {
     let core: GICCore
+    let cpuCount: Int
 
-    init(core: GICCore) {
+    init(core: GICCore, cpuCount: Int) {
         self.core = core
+        self.cpuCount = cpuCount
     }
 
     /// The frame's size in bytes.
     public var size: UInt64 { 0x2000 }
 
     public func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64? {
-        guard offset < self.size else { return 0 }
+        guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return 0 }
         // IAR and AIAR acknowledge: that can take an SPI away from other vCPUs.
         let acknowledges = offset == 0x0C || offset == 0x20
         return core.withState(acknowledges ? .all : .none) { s in
@@ -60,7 +64,7 @@ public final class GICCPUInterfaceFrame: Sendable {
     }
 
     public func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
-        guard offset < self.size else { return true }
+        guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return true }
         // EOIR, AEOIR and DIR deactivate, which can hand an SPI to another vCPU.
         let deactivates = offset == 0x10 || offset == 0x24 || offset == 0x1000
         core.withState(deactivates ? .all : .cpu(vcpu)) { s in

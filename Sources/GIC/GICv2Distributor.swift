@@ -97,7 +97,7 @@ extension GICState {
             let intid = offset - 0x800
             guard intid < interruptCount else { return 0 }
             // SGIs and PPIs read as the reading CPU's own bit.
-            if intid < 32 { return cpu < 8 ? UInt8(1) << UInt8(cpu) : 0 }
+            if intid < 32 { return cpu >= 0 && cpu < 8 ? UInt8(1) << UInt8(cpu) : 0 }
             return targets[intid - 32]
         case 0xF10..<0xF20: return sgiSourceBits(offset - 0xF10, target: cpu)
         case 0xF20..<0xF30: return sgiSourceBits(offset - 0xF20, target: cpu)

@@ -64,8 +64,8 @@ extension GICState {
             // EnableGrp0, EnableGrp1, ARE (RAO), DS (RAO); RWP always clear.
             return distributorControl & 0b11 | 1 << 4 | 1 << 6
         case 0x0004:
-            // ITLinesNumber, CPUNumber, IDbits = 9 (10-bit INTIDs, no LPIs), A3V.
-            return UInt32(interruptCount / 32 - 1) | UInt32(min(cpuCount, 8) - 1) << 5 | 9 << 19 | 1 << 24
+            // ITLinesNumber, CPUNumber, IDbits = 9 (10-bit INTIDs, no LPIs), A3V, RSS.
+            return UInt32(interruptCount / 32 - 1) | UInt32(min(cpuCount, 8) - 1) << 5 | 9 << 19 | 1 << 24 | 1 << 26
         case 0x0008: return Self.gicv3IIDR
         case 0x0080..<0x0100: return distributorBitmap(.group, offset: offset - 0x0080, cpu: cpu)
         case 0x0100..<0x0180: return distributorBitmap(.setEnable, offset: offset - 0x0100, cpu: cpu)

@@ -56,8 +56,8 @@ public final class InterruptController: Sendable {
         self.vcpuCount = vcpuCount
         self.interruptCount = interruptCount
         core = GICCore(GICState(version: version, cpuCount: vcpuCount, interruptCount: interruptCount, affinities: affinities))
-        distributor = GICDistributorFrame(core: core, version: version)
-        cpuInterface = version == .v2 ? GICCPUInterfaceFrame(core: core) : nil
+        distributor = GICDistributorFrame(core: core, version: version, cpuCount: vcpuCount)
+        cpuInterface = version == .v2 ? GICCPUInterfaceFrame(core: core, cpuCount: vcpuCount) : nil
         redistributors = version == .v3 ? GICRedistributorFrame(core: core, cpuCount: vcpuCount) : nil
     }
 
@@ -73,8 +73,9 @@ public final class InterruptController: Sendable {
     }
 
     /// Called with a vCPU's new IRQ and FIQ levels each time they change. It runs with the GIC
-    /// lock held, so levels arrive in the order they changed; it must not call back into this
-    /// controller (set a flag and wake the vCPU instead).
+    /// lock held, so levels arrive in the order they changed. It must not call back into this
+    /// controller, nor wait for a lock that any thread holds while calling into it: set the
+    /// vCPU's interrupt flag and wake it, nothing more.
     public var onOutputChange: (@Sendable (_ vcpu: Int, _ irq: Bool, _ fiq: Bool) -> Void)? {
         get { core.withState(.none) { $0.onOutputChange } }
         set { core.withState(.none) { $0.onOutputChange = newValue } }

@@ -76,7 +76,7 @@ extension GICState {
 
     func spiTargets(_ index: Int, cpu: Int, oneOfN: Int?) -> Bool {
         switch version {
-        case .v2: return cpu < 8 && targets[index] & (UInt8(1) << UInt8(cpu)) != 0
+        case .v2: return cpu >= 0 && cpu < 8 && targets[index] & (UInt8(1) << UInt8(cpu)) != 0
         case .v3: return routedCPU(spi: index, oneOfN: oneOfN) == cpu
         }
     }
@@ -247,6 +247,7 @@ enum ICCControl {
     static let eoiMode: UInt32 = 1 << 1
     static let pmhe: UInt32 = 1 << 6
     static let writable: UInt32 = cbpr | eoiMode | pmhe
-    /// PRIbits (priority bits - 1) = 4, IDbits = 0 (16-bit INTIDs), A3V = 1.
-    static let readOnly: UInt32 = 4 << 8 | 1 << 15
+    /// PRIbits (priority bits - 1) = 4, IDbits = 0 (16-bit INTIDs), A3V = 1, RSS = 1 (SGI
+    /// targets with Aff0 up to 255, so more than 16 vCPUs per cluster can receive IPIs).
+    static let readOnly: UInt32 = 4 << 8 | 1 << 15 | 1 << 18
 }

@@ -14,15 +14,15 @@ struct GICv3CPUInterfaceTests {
         #expect(ICCRegister.ap1r0 == 0xC648)    // S3_0_C12_C9_0
     }
 
-    @Test("SRE reads 0b111 and ignores writes; CTLR reports PRIbits 4 and A3V")
+    @Test("SRE reads 0b111 and ignores writes; CTLR reports PRIbits 4, A3V and RSS")
     func identification() throws {
         let gic = try InterruptController(version: .v3, vcpuCount: 1)
         #expect(gic.sysRead(ICCRegister.sre, vcpu: 0) == 7)
         gic.sysWrite(ICCRegister.sre, 0, vcpu: 0)
         #expect(gic.sysRead(ICCRegister.sre, vcpu: 0) == 7)
-        #expect(gic.sysRead(ICCRegister.ctlr, vcpu: 0) == 0x8400)
+        #expect(gic.sysRead(ICCRegister.ctlr, vcpu: 0) == 0x4_8400)
         gic.sysWrite(ICCRegister.ctlr, 0xFFFF_FFFF, vcpu: 0)
-        #expect(gic.sysRead(ICCRegister.ctlr, vcpu: 0) == 0x8443)
+        #expect(gic.sysRead(ICCRegister.ctlr, vcpu: 0) == 0x4_8443)
     }
 
     @Test("PMR keeps 5 bits; BPR0/BPR1 minimums 2/3; CBPR makes BPR1 read BPR0 + 1")
@@ -93,6 +93,14 @@ struct GICv3CPUInterfaceTests {
         for vcpu in 0..<4 where expected[vcpu] {
             #expect(gic.sysRead(ICCRegister.iar1, vcpu: vcpu) == 3)
         }
+    }
+
+    @Test("SGI1R range selector reaches Aff0 values 16 and up")
+    func rangeSelector() throws {
+        let gic = try makeGICv3(vcpus: 20)
+        gic.sysWrite(ICCRegister.sgi1r, 1 << 44 | 7 << 24 | 0b1000, vcpu: 0) // Aff0 = 16 + 3
+        #expect((0..<20).filter { gic.irq($0) } == [19])
+        #expect(gic.sysRead(ICCRegister.iar1, vcpu: 19) == 7)
     }
 
     @Test("SPIs follow IROUTER to the vCPU with that affinity")

@@ -18,8 +18,8 @@ struct GICv3RegisterTests {
     @Test("GICD_TYPER, IIDR and PIDR2 identify a GICv3 and are read-only")
     func identification() throws {
         let gic = try InterruptController(version: .v3, vcpuCount: 4, interruptCount: 288)
-        // ITLinesNumber 8, CPUNumber 3, IDbits 9, A3V.
-        #expect(gic.distRead(0x0004) == 0x0148_0068)
+        // ITLinesNumber 8, CPUNumber 3, IDbits 9, A3V, RSS.
+        #expect(gic.distRead(0x0004) == 0x0548_0068)
         #expect(gic.distRead(0xFFE8) == 0x3B) // GICD_PIDR2.ArchRev = 3
         #expect(gic.redistRead(0xFFE8) == 0x3B) // GICR_PIDR2
         #expect(gic.redistRead(InterruptController.rdBase(3) + 0xFFE8) == 0x3B)
