@@ -19,6 +19,7 @@ public final class GICDistributorFrame: Sendable {
     /// The frame's size in bytes.
     public var size: UInt64 { version == .v2 ? 0x1000 : 0x1_0000 }
 
+    /// Never nil: no access to this frame is an external abort.
     public func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64? {
         guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return 0 }
         return core.withState(.none) { s in
@@ -29,6 +30,7 @@ public final class GICDistributorFrame: Sendable {
         }
     }
 
+    /// Always true: no access to this frame is an external abort.
     public func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
         guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return true }
         core.withState(.all) { s in
@@ -54,6 +56,7 @@ public final class GICCPUInterfaceFrame: Sendable {
     /// The frame's size in bytes.
     public var size: UInt64 { 0x2000 }
 
+    /// Never nil: no access to this frame is an external abort.
     public func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64? {
         guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return 0 }
         // IAR and AIAR acknowledge: that can take an SPI away from other vCPUs.
@@ -63,6 +66,7 @@ public final class GICCPUInterfaceFrame: Sendable {
         }
     }
 
+    /// Always true: no access to this frame is an external abort.
     public func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
         guard offset < self.size, vcpu >= 0, vcpu < cpuCount else { return true }
         // EOIR, AEOIR and DIR deactivate, which can hand an SPI to another vCPU.
@@ -88,6 +92,7 @@ public final class GICRedistributorFrame: Sendable {
     /// The region's size in bytes: 128 KB per vCPU.
     public var size: UInt64 { UInt64(cpuCount) * 0x2_0000 }
 
+    /// Never nil: no access to this frame is an external abort.
     public func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64? {
         guard offset < self.size else { return 0 }
         return core.withState(.none) { s in
@@ -95,6 +100,7 @@ public final class GICRedistributorFrame: Sendable {
         }
     }
 
+    /// Always true: no access to this frame is an external abort.
     public func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
         guard offset < self.size else { return true }
         let owner = Int(offset / 0x2_0000)

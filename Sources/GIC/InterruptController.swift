@@ -61,6 +61,11 @@ public final class InterruptController: Sendable {
         redistributors = version == .v3 ? GICRedistributorFrame(core: core, cpuCount: vcpuCount) : nil
     }
 
+    /// The device tree `compatible` string of the programming model this controller presents.
+    public var deviceTreeCompatible: String {
+        version == .v2 ? "arm,cortex-a15-gic" : "arm,gic-v3"
+    }
+
     /// The affinity this module assumes when none is given: the vCPU index split as
     /// Aff1 = index[15:8], Aff0 = index[7:0], as the CPU model's default MPIDR_EL1.
     public static func defaultAffinity(vcpu: Int) -> UInt32 {

@@ -71,6 +71,12 @@ struct OutputAndConfigurationTests {
         }
     }
 
+    @Test("device tree compatible strings name the programming model")
+    func compatible() throws {
+        #expect(try InterruptController(version: .v2, vcpuCount: 1).deviceTreeCompatible == "arm,cortex-a15-gic")
+        #expect(try InterruptController(version: .v3, vcpuCount: 1).deviceTreeCompatible == "arm,gic-v3")
+    }
+
     @Test("affinity packing follows MPIDR_EL1's fields")
     func packing() {
         #expect(InterruptController.packedAffinity(mpidr: 0x12_8034_5678) == 0x1234_5678)
