@@ -26,6 +26,13 @@ public enum ICCRegister {
     public static let sre = encoding(op0: 3, op1: 0, crn: 12, crm: 12, op2: 5)
     public static let igrpen0 = encoding(op0: 3, op1: 0, crn: 12, crm: 12, op2: 6)
     public static let igrpen1 = encoding(op0: 3, op1: 0, crn: 12, crm: 12, op2: 7)
+
+    /// Every ICC register this CPU interface implements, in either direction. With 5 priority
+    /// bits only AP0R0 and AP1R0 of the active-priority registers exist.
+    public static let implemented: Set<UInt16> = [
+        pmr, iar0, eoir0, hppir0, bpr0, ap0r0, ap1r0, dir, rpr, sgi1r, asgi1r, sgi0r,
+        iar1, eoir1, hppir1, bpr1, ctlr, sre, igrpen0, igrpen1,
+    ]
 }
 
 extension GICState {

@@ -14,6 +14,20 @@ struct GICv3CPUInterfaceTests {
         #expect(ICCRegister.ap1r0 == 0xC648)    // S3_0_C12_C9_0
     }
 
+    @Test("every implemented register is readable or writable, and each direction the other way is refused")
+    func implementedSet() throws {
+        let gic = try InterruptController(version: .v3, vcpuCount: 1)
+        let writeOnly: Set<UInt16> = [ICCRegister.eoir0, ICCRegister.eoir1, ICCRegister.dir,
+                                      ICCRegister.sgi0r, ICCRegister.sgi1r, ICCRegister.asgi1r]
+        let readOnly: Set<UInt16> = [ICCRegister.iar0, ICCRegister.iar1, ICCRegister.hppir0,
+                                     ICCRegister.hppir1, ICCRegister.rpr]
+        for encoding in ICCRegister.implemented {
+            #expect((gic.readSystemRegister(encoding: encoding, vcpu: 0) != nil) == !writeOnly.contains(encoding))
+            #expect(gic.writeSystemRegister(encoding: encoding, value: 0, vcpu: 0) == !readOnly.contains(encoding))
+        }
+        #expect(ICCRegister.implemented.count == 20)
+    }
+
     @Test("SRE reads 0b111 and ignores writes; CTLR reports PRIbits 4, A3V and RSS")
     func identification() throws {
         let gic = try InterruptController(version: .v3, vcpuCount: 1)
@@ -56,8 +70,13 @@ struct GICv3CPUInterfaceTests {
         #expect(gic.readSystemRegister(encoding: ICCRegister.sgi1r, vcpu: 0) == nil)
         let ap1r1 = ICCRegister.encoding(op0: 3, op1: 0, crn: 12, crm: 9, op2: 1)
         #expect(gic.readSystemRegister(encoding: ap1r1, vcpu: 0) == nil) // only 5 priority bits
+        #expect(!gic.handlesSystemRegister(encoding: ap1r1))
+        #expect(!gic.handlesSystemRegister(encoding: cntvCtl))
+        #expect(gic.handlesSystemRegister(encoding: ICCRegister.eoir1))
+        #expect(gic.handlesSystemRegister(encoding: ICCRegister.iar1))
         let v2 = try InterruptController(version: .v2, vcpuCount: 1)
         #expect(v2.readSystemRegister(encoding: ICCRegister.iar1, vcpu: 0) == nil)
+        #expect(!v2.handlesSystemRegister(encoding: ICCRegister.iar1))
         #expect(!v2.writeSystemRegister(encoding: ICCRegister.pmr, value: 0xF0, vcpu: 0))
     }
 
