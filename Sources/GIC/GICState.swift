@@ -42,7 +42,9 @@ struct GICState: Sendable {
         }
         sharedInterrupts = Array(repeating: privateIRQ, count: spiCount)
         sgiSources = Array(repeating: 0, count: cpuCount * 16)
-        targets = Array(repeating: 0, count: spiCount)
+        // A uniprocessor GICv2 delivers every SPI to its one CPU (its ITARGETSR are RAZ/WI on
+        // hardware); starting with the target set keeps guests that assume that working.
+        targets = Array(repeating: cpuCount == 1 ? 1 : 0, count: spiCount)
         routers = Array(repeating: 0, count: spiCount)
         cpus = Array(repeating: CPUInterfaceState(), count: cpuCount)
     }

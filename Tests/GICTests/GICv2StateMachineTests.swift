@@ -316,6 +316,17 @@ struct GICv2StateMachineTests {
         #expect(!gic.irq(1) && !gic.irq(2))
     }
 
+    @Test("SPIs reset untargeted, except on a uniprocessor GIC where they go to CPU 0")
+    func resetTargets() throws {
+        let smp = try makeGICv2(vcpus: 2)
+        #expect(smp.distRead(D2.itargetsr + 32) == 0)
+        let up = try makeGICv2(vcpus: 1)
+        #expect(up.distRead(D2.itargetsr + 32) == 0x0101_0101)
+        up.distWrite(D2.isenabler + 4, 1 << 1)
+        up.setSharedLevel(intid: 33, level: true)
+        #expect(up.cpuRead(C2.iar, vcpu: 0) == 33)
+    }
+
     @Test("equal priorities are taken lowest INTID first")
     func tieBreak() throws {
         let gic = try makeGICv2()
