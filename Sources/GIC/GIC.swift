@@ -1,1 +1,0 @@
-// The GIC module. See docs/ARCHITECTURE.md.
