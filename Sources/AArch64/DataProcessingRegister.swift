@@ -67,8 +67,8 @@ extension CPU {
         let subtract = instruction & (1 << 30) != 0
         if instruction & (1 << 29) != 0 {
             let flagged = subtract
-                ? addWithCarry(operand1, ~operand2, carryIn: 1, is64: is64)
-                : addWithCarry(operand1, operand2, carryIn: 0, is64: is64)
+                ? subtractWithFlags(operand1, operand2, is64: is64)
+                : addWithFlags(operand1, operand2, is64: is64)
             nzcv = flagged.nzcv
             setX(rd, flagged.result)
         } else {
@@ -108,8 +108,8 @@ extension CPU {
         let field = (instruction >> 16) & 31
         let operand2 = instruction & (1 << 11) != 0 ? UInt64(field) : x(Int(field))
         nzcv = instruction & (1 << 30) != 0
-            ? addWithCarry(operand1, ~operand2, carryIn: 1, is64: is64).nzcv
-            : addWithCarry(operand1, operand2, carryIn: 0, is64: is64).nzcv
+            ? subtractWithFlags(operand1, operand2, is64: is64).nzcv
+            : addWithFlags(operand1, operand2, is64: is64).nzcv
     }
 
     /// CSEL, CSINC, CSINV, CSNEG (and CSET, CSETM, CINC, CINV, CNEG).
