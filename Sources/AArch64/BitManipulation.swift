@@ -124,6 +124,8 @@ func decodeLogicalImmediate(n: UInt32, immr: UInt32, imms: UInt32, is64: Bool) -
 /// ROR) by `amount`, which is below the operand size.
 @inline(__always)
 func shiftRegister(_ value: UInt64, type: UInt32, amount: UInt32, is64: Bool) -> UInt64 {
+    // An unshifted operand (MOV, ADD Xd, Xn, Xm, ...) is by far the most common case.
+    if amount == 0 { return value }
     if is64 {
         let a = UInt64(amount)
         switch type & 3 {

@@ -18,9 +18,18 @@ extension CPU {
     /// ADD, ADDS, SUB, SUBS (immediate), including MOV to/from SP, CMP and CMN.
     @inline(__always)
     func executeAddSubtractImmediate(_ instruction: UInt32) {
+        // One copy per operand size, so the size tests fold away.
+        if instruction & 0x8000_0000 != 0 {
+            executeAddSubtractImmediateSized(instruction, is64: true)
+        } else {
+            executeAddSubtractImmediateSized(instruction, is64: false)
+        }
+    }
+
+    @inline(__always)
+    private func executeAddSubtractImmediateSized(_ instruction: UInt32, is64: Bool) {
         let rd = Int(instruction & 31)
         let rn = Int((instruction >> 5) & 31)
-        let is64 = instruction & 0x8000_0000 != 0
         var imm = UInt64((instruction >> 10) & 0xFFF)
         if instruction & (1 << 22) != 0 { imm <<= 12 }
         let operand1 = xOrSP(rn)
@@ -39,7 +48,16 @@ extension CPU {
     /// AND, ORR, EOR, ANDS (immediate), including MOV (bitmask immediate) and TST.
     @inline(__always)
     func executeLogicalImmediate(_ instruction: UInt32) {
-        let is64 = instruction & 0x8000_0000 != 0
+        // One copy per operand size, so the size tests fold away.
+        if instruction & 0x8000_0000 != 0 {
+            executeLogicalImmediateSized(instruction, is64: true)
+        } else {
+            executeLogicalImmediateSized(instruction, is64: false)
+        }
+    }
+
+    @inline(__always)
+    private func executeLogicalImmediateSized(_ instruction: UInt32, is64: Bool) {
         let n = (instruction >> 22) & 1
         guard is64 || n == 0,
               let imm = decodeLogicalImmediate(n: n, immr: (instruction >> 16) & 0x3F,
