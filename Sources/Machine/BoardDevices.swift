@@ -4,9 +4,9 @@ import Glibc
 
 // The Devices module's MMIO classes are written with exactly the method shapes of
 // `AArch64.MMIODevice`, so the board plugs them into the bus without adapters.
-extension PL011: @retroactive MMIODevice {}
-extension PL031: @retroactive MMIODevice {}
-extension VirtioMMIOPlaceholder: @retroactive MMIODevice {}
+extension PL011: MMIODevice {}
+extension PL031: MMIODevice {}
+extension VirtioMMIOPlaceholder: MMIODevice {}
 
 /// The board's simple devices: the PL011 console (SPI 1), the PL031 RTC (SPI 2) and the 32
 /// virtio-mmio transports that report "no device".
@@ -15,7 +15,7 @@ final class BoardDevices: Sendable {
     let rtc: PL031
     let virtio: [VirtioMMIOPlaceholder]
 
-    init(configuration: VMConfiguration, interruptController: InterruptControllerBox,
+    init(configuration: VMConfiguration, interruptController: BoardInterruptController,
          counterSeconds: @escaping @Sendable () -> UInt64) {
         let gic = interruptController
         uart = PL011(transmit: configuration.console, interrupt: { level in

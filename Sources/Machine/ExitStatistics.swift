@@ -46,13 +46,18 @@ public struct ExitStatistics: Sendable, Equatable {
     public var report: String {
         var lines = ["instructions executed: \(instructions)", "exits by reason:"]
         for reason in Reason.allCases {
-            lines.append("  \(reason.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)) \(exits[reason] ?? 0)")
+            lines.append("  \(padded(reason.rawValue, 22)) \(exits[reason] ?? 0)")
         }
         lines.append("trapped system registers:")
         if trappedRegisters.isEmpty { lines.append("  (none)") }
         for (register, count) in trappedRegisters.sorted(by: { $0.key < $1.key }) {
-            lines.append("  \(register.description.padding(toLength: 22, withPad: " ", startingAt: 0)) \(count)")
+            lines.append("  \(padded(register.description, 22)) \(count)")
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// `text` followed by spaces up to `width` characters.
+func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }

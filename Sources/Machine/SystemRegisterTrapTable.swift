@@ -52,7 +52,6 @@ struct SystemRegisterTrapTable {
             } else if writable {
                 vcpu.timers.write(register, value: vcpu.cpu.x(access.rt))
                 vcpu.cpu.completeSystemRegisterAccess(access)
-                vcpu.updateTimers()
             } else {
                 vcpu.cpu.injectUndefined()
             }

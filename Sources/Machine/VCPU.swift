@@ -12,6 +12,8 @@ final class VCPU: @unchecked Sendable {
     let parker = Parker()
     /// The virtual timer and counter as "hardware" the CPU reaches without an exit.
     let timerDevice: VirtualTimerDevice
+    /// The GICv3 CPU interface registers (the CPU holds only a weak reference).
+    var cpuInterfaceRegisters: CPUInterfaceRegisters?
     var statistics = ExitStatistics()
     unowned let vm: VirtualMachine
 
@@ -67,11 +69,10 @@ final class VCPU: @unchecked Sendable {
         parker.unpark()
     }
 
-    /// Called whenever a timer register changes or a deadline passes: recompute the output
-    /// levels and re-arm the VM's background timer at this vCPU's earliest deadline.
+    /// Recomputes the timers' output levels (and re-arms the background timer at the earliest
+    /// deadline of the timers that can fire): on a kick and around WFI.
     func updateTimers() {
         timers.update()
-        vm.armBackgroundTimer(for: self)
     }
 
     // MARK: Exit handling

@@ -11,7 +11,7 @@ public final class VirtualMachine: @unchecked Sendable {
     public let configuration: VMConfiguration
     public let bus: PhysicalBus
     let counter: SystemCounter
-    let interruptController: InterruptControllerBox
+    let interruptController: BoardInterruptController
     let devices: BoardDevices
     var vcpus: [VCPU] = []
     let trapTable: SystemRegisterTrapTable
@@ -40,11 +40,11 @@ public final class VirtualMachine: @unchecked Sendable {
             source = c
         }
         deterministicClock = clock
-        counter = SystemCounter(source: source)
+        counter = SystemCounter(frequency: configuration.counterFrequency, source: source)
         backgroundTimer = configuration.clock == .host ? BackgroundTimer() : nil
 
-        interruptController = InterruptControllerBox(version: configuration.gicVersion,
-                                                     vcpuCount: configuration.vcpuCount)
+        interruptController = try BoardInterruptController(version: configuration.gicVersion,
+                                                           vcpuCount: configuration.vcpuCount)
         let systemCounter = counter
         let frequency = configuration.counterFrequency
         devices = BoardDevices(configuration: configuration, interruptController: interruptController,
@@ -64,7 +64,7 @@ public final class VirtualMachine: @unchecked Sendable {
             throw .bootImage("\(error)")
         }
 
-        interruptController.map(on: bus, vcpuCount: configuration.vcpuCount)
+        interruptController.map(on: bus)
         devices.map(on: bus)
 
         for index in 0..<configuration.vcpuCount {
@@ -72,11 +72,16 @@ public final class VirtualMachine: @unchecked Sendable {
             let vcpu = VCPU(index: index, vm: self, bus: bus, timers: timers)
             vcpus.append(vcpu)
         }
-        interruptController.connect(vcpus: vcpus)
+        interruptController.connect(vcpus)
         for vcpu in vcpus {
             let gic = interruptController
             let index = vcpu.index
-            vcpu.timers.onOutputChange = { ppi, level in gic.setPrivateLevel(intid: ppi, vcpu: index, level: level) }
+            vcpu.timers.setOutput { ppi, level in gic.setPrivateLevel(intid: ppi, vcpu: index, level: level) }
+            if let backgroundTimer {
+                // Expiry raises the line from the background thread (the GIC then signals and
+                // wakes the vCPU); the unpark covers a vCPU parked in WFI with the line masked.
+                vcpu.timers.attach(to: backgroundTimer) { [weak vcpu] in vcpu?.parker.unpark() }
+            }
         }
         firmware = Firmware(vm: self)
         vcpus[0].reset(entry: bootInfo.entry, argument: bootInfo.dtbAddress)
@@ -126,21 +131,9 @@ public final class VirtualMachine: @unchecked Sendable {
     private func runOnHostThreads() -> VMExit {
         let threads = vcpus.map { vcpu in HostThread.start { vcpu.runOnOwnThread() } }
         for thread in threads { thread.join() }
+        for vcpu in vcpus { vcpu.timers.detach() }
         backgroundTimer?.stop()
         return stopReason.withLock { $0 } ?? .stalled("all vCPUs stopped")
-    }
-
-    // MARK: Timers
-
-    /// Arms the VM's background timer at the earliest deadline of `vcpu`'s timers that can fire
-    /// (or cancels it), so that expiry kicks the vCPU whether it is running or in WFI.
-    func armBackgroundTimer(for vcpu: VCPU) {
-        guard let backgroundTimer else { return }
-        if let ticks = vcpu.timers.earliestDeadline(), let nanoseconds = counter.hostNanoseconds(atCount: ticks) {
-            backgroundTimer.arm(token: vcpu.index, atNanoseconds: nanoseconds) { [weak vcpu] in vcpu?.kick() }
-        } else {
-            backgroundTimer.cancel(token: vcpu.index)
-        }
     }
 
     // MARK: Deterministic mode
@@ -173,7 +166,7 @@ public final class VirtualMachine: @unchecked Sendable {
             if !anyRan {
                 // Everyone waits: jump to the earliest deadline, or stop if there is none.
                 let deadlines = vcpus.compactMap { vcpu -> UInt64? in
-                    self.firmware.powerStates.state(of: vcpu.index) == .on ? vcpu.timers.earliestDeadline() : nil
+                    self.firmware.powerStates.state(of: vcpu.index) == .on ? vcpu.timers.nextExpiry() : nil
                 }
                 guard let next = deadlines.min() else {
                     requestStop(.stalled("every vCPU is off or waiting with no timer armed"))

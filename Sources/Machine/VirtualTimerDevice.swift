@@ -3,12 +3,9 @@ import GenericTimer
 
 /// The virtual timer and counter as the CPU sees "hardware": CNTV_* and CNTVCT_EL0 (and
 /// CNTFRQ_EL0, and CNTPCT_EL0 when it is not trapped) are read and written without an exit,
-/// with CNTVOFF applied by the timer. Writes move the background timer.
+/// with CNTVOFF applied by the timer. A write re-arms the background timer (inside `VCPUTimers`).
 final class VirtualTimerDevice: SystemRegisterDevice {
     let timers: VCPUTimers
-    /// Set once the owning vCPU exists; called after a write that can move a deadline.
-    var onWrite: (() -> Void)?
-
     init(timers: VCPUTimers) { self.timers = timers }
 
     static func timerRegister(_ register: SystemRegister) -> TimerRegister? {
@@ -37,6 +34,5 @@ final class VirtualTimerDevice: SystemRegisterDevice {
         guard let r = Self.timerRegister(register), r != .frequency, r != .virtualCount, r != .physicalCount
         else { return }
         timers.write(r, value: value)
-        onWrite?()
     }
 }

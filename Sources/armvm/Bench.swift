@@ -143,11 +143,11 @@ func ArmVMRun(image: [UInt8]) throws -> Measurement {
     do { vm = try VirtualMachine(configuration: configuration) } catch {
         throw ValidationError("benchmark guest rejected: \(error.description)")
     }
-    let cpuBefore = processCPUSeconds(RUSAGE_SELF)
+    let cpuBefore = processCPUSeconds(Int32(RUSAGE_SELF.rawValue))
     let start = DispatchTime.now().uptimeNanoseconds
     let exit = vm.run()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let cpu = processCPUSeconds(RUSAGE_SELF) - cpuBefore
+    let cpu = processCPUSeconds(Int32(RUSAGE_SELF.rawValue)) - cpuBefore
     guard exit == .systemOff else { throw ValidationError("benchmark guest ended with \(exit)") }
     return Measurement(seconds: seconds, cpuSeconds: cpu, output: output.text,
                        instructions: vm.statistics.instructions)
@@ -177,7 +177,7 @@ struct QEMUPeer {
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let cpuBefore = processCPUSeconds(RUSAGE_CHILDREN)
+        let cpuBefore = processCPUSeconds(Int32(RUSAGE_CHILDREN.rawValue))
         let start = DispatchTime.now().uptimeNanoseconds
         do { try process.run() } catch {
             throw ValidationError("cannot start \(path): \(error) (install qemu-system-arm, or pass --qemu none)")
@@ -185,7 +185,7 @@ struct QEMUPeer {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let cpu = processCPUSeconds(RUSAGE_CHILDREN) - cpuBefore
+        let cpu = processCPUSeconds(Int32(RUSAGE_CHILDREN.rawValue)) - cpuBefore
         guard process.terminationStatus == 0 else {
             throw ValidationError("\(path) failed with status \(process.terminationStatus)")
         }

@@ -1,0 +1,30 @@
+import GenericTimer
+import Synchronization
+
+/// The counter source of `--clock deterministic`: time is derived from instructions retired
+/// (one instruction = one nanosecond of guest time) plus the jumps the run loop makes when
+/// every vCPU waits, so the same guest gives the same output on every run. It has no host
+/// deadlines: the run loop, not a host timer, decides when a deadline is reached.
+final class DeterministicClock: CounterSource {
+    private let nanoseconds = Atomic<UInt64>(0)
+    private let scale: TickScale
+
+    init(frequency: UInt64) { scale = TickScale(frequency: frequency) }
+
+    var ticks: UInt64 { scale.ticks(fromNanoseconds: nanoseconds.load(ordering: .acquiring)) }
+
+    func hostNanoseconds(whenTicksReach target: UInt64) -> UInt64? { nil }
+
+    /// Guest time passes with the work done.
+    func advance(instructions: UInt64) {
+        nanoseconds.wrappingAdd(instructions, ordering: .acquiringAndReleasing)
+    }
+
+    /// Every vCPU waits: skip straight to the tick count `target` (never backwards).
+    func jump(toCount target: UInt64) {
+        // Rounded up, so the count really reaches the target.
+        guard let goal = scale.nanoseconds(fromTicks: target) else { return }
+        let current = nanoseconds.load(ordering: .acquiring)
+        if goal > current { nanoseconds.store(goal, ordering: .releasing) }
+    }
+}
