@@ -74,6 +74,7 @@ func fpenTrap(fpen: UInt64, el: Int, trapped: Bool) {
     rig.execute([0x1E62_2820]) // fadd: trapped before being found unimplemented
     #expect(rig.lastSyndrome == (trapped ? 0x1E00_0000 : 0x0200_0000))
     rig.clearFault()
+    if el == 0 { rig.cpu.setPSTATE(0) } // back from the exception, if one was taken
     rig.execute([0x9E67_0041]) // fmov d1, x2
     #expect(rig.lastSyndrome == (trapped ? 0x1E00_0000 : nil))
     #expect(rig.cpu.vregs[2] == (trapped ? 0 : 0x3FF0_0000_0000_0000))

@@ -236,6 +236,7 @@ func prefetchOfUnmappedMemoryDoesNotFault(_ instruction: UInt32) {
     rig.cpu.sys.sctlr |= 1 << 1
     rig.execute([0xF940_0041])
     #expect(rig.lastSyndrome == 0x9600_0021) // EC 0x25, IL, alignment fault
+    #expect(rig.cpu.sys.far == dataArea + 1)
     rig.clearFault()
     rig.execute([0xF900_0041]) // str x1, [x2]
     #expect(rig.lastSyndrome == 0x9600_0061) // ... with WnR

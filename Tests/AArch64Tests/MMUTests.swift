@@ -56,8 +56,9 @@ func pagesInEachGranuleForBothHalves(grainShift: Int) {
     #expect(m.rig.read64(dataArea + 16) == 0x3333)
 
     // The next page has no descriptor in the existing last-level table: level 3.
-    #expect(m.read(pageVA + granule) == nil)
+    #expect(m.read(pageVA + granule + 4) == nil)
     #expect(m.rig.lastSyndrome == 0x9600_0007)
+    #expect(m.cpu.sys.far == pageVA + granule + 4)
     m.rig.clearFault()
     // Far away: nothing at the start level.
     #expect(m.read(0x0000_8000_0000_0000) == nil)
@@ -146,6 +147,7 @@ func ap(_ value: UInt64) -> UInt64 { PageTableBuilder.normal | value << 6 }
     #expect(m.read(el1Only) == nil)
     #expect(m.rig.lastSyndrome == 0x9200_000F) // EC 0x24
     m.rig.clearFault()
+    m.cpu.setPSTATE(0) // back from the exception
     #expect(m.write(shared, 0x5ED))
     #expect(m.read(sharedRO) == 0x5ED)
     #expect(!m.write(sharedRO, 1))
@@ -174,8 +176,9 @@ func ap(_ value: UInt64) -> UInt64 { PageTableBuilder.normal | value << 6 }
 @Test func externalAbortForUnbackedPhysicalAddress() {
     var m = MMURig()
     m.low.map(pageVA, to: 0x1000_0000)
-    #expect(m.read(pageVA) == nil)
+    #expect(m.read(pageVA + 0x18) == nil)
     #expect(m.rig.lastSyndrome == 0x9600_0010)
+    #expect(m.cpu.sys.far == pageVA + 0x18)
 }
 
 @Test func addressSizeFaultBeyondIPS() {
@@ -241,6 +244,7 @@ func ap(_ value: UInt64) -> UInt64 { PageTableBuilder.normal | value << 6 }
     // The second page is read-only: the store faults and leaves the first page alone.
     #expect(!m.write(pageVA + 0xFFC, 0))
     #expect(m.rig.lastSyndrome == 0x9600_004F)
+    #expect(m.cpu.sys.far == pageVA + 0x1000)
     #expect(m.rig.read32(dataArea + 0x5FFC) == 0x1122_3344)
 }
 
@@ -288,6 +292,7 @@ func executingMMURig() -> MMURig {
     m.cpu.pc = code + 2
     m.rig.run(1)
     #expect(m.rig.lastSyndrome == 0x8A00_0000) // PC alignment
+    #expect(m.cpu.sys.far == code + 2)
     m.rig.clearFault()
     m.cpu.setPSTATE(0)
     m.cpu.pc = 0x30_0000
