@@ -51,9 +51,13 @@ public final class CPU {
     public var pendingExit: VCPUExit?
 
     /// The virtual timer and counter, reached without an exit (nil: those registers UNDEF).
-    public weak var timerDevice: (any SystemRegisterDevice)?
+    /// Strong references: the devices never point back at the CPU, and a weak load on every
+    /// timer access would cost more than the access.
+    public var timerDevice: (any SystemRegisterDevice)?
     /// The GICv3 CPU interface (ICC_*), reached without an exit (nil: GICv2, ICC_* UNDEF).
-    public weak var interruptControllerInterface: (any SystemRegisterDevice)?
+    public var interruptControllerInterface: (any SystemRegisterDevice)?
+    /// The VMM's handler for trapped accesses that need no full exit (nil: every trap exits).
+    public var trapFastPath: (any TrapFastPath)?
     /// With CNTHCTL_EL2.EL1PCEN = 0 semantics: CNTP_CTL/CVAL/TVAL accesses exit to the VMM.
     public var trapsPhysicalTimer = true
     /// With CNTHCTL_EL2.EL1PCTEN = 0 semantics: CNTPCT_EL0 reads exit to the VMM.

@@ -46,3 +46,14 @@ public protocol SystemRegisterDevice: AnyObject {
     func read(_ register: SystemRegister) -> UInt64
     func write(_ register: SystemRegister, value: UInt64)
 }
+
+/// The VMM's fast path for trapped system-register accesses, tried by the CPU before it exits:
+/// KVM likewise handles some traps (CNTPCT_EL0, CNTVCT_EL0) in its EL2 fast path without a
+/// full exit to the host. A trapped access that the fast path declines becomes a
+/// `.systemRegister` exit. Called only from the vCPU's own thread.
+public protocol TrapFastPath: AnyObject {
+    /// The value of a trapped MRS, or nil to decline.
+    func trappedRead(_ register: SystemRegister) -> UInt64?
+    /// Performs a trapped MSR; false to decline.
+    func trappedWrite(_ register: SystemRegister, value: UInt64) -> Bool
+}

@@ -89,6 +89,13 @@ extension CPU {
         if readOnly && !isRead { return undefined() }
         if el == 0, sys.cntkctl & el0Gate == 0 { return trapToEL1(register, rt: rt, isRead: isRead) }
         if trapsToVMM {
+            if let fastPath = trapFastPath {
+                if isRead {
+                    if let value = fastPath.trappedRead(register) { return setX(rt, value) }
+                } else if fastPath.trappedWrite(register, value: x(rt)) {
+                    return
+                }
+            }
             pc = currentInstructionPC
             pendingExit = .systemRegister(SystemRegisterAccess(register: register, rt: rt, isRead: isRead))
             return
