@@ -322,3 +322,22 @@ func executingMMURig() -> MMURig {
     #expect(rig.cpu.readMemory(0x0001_0000_0000_0000, size: 8) == nil)
     #expect(rig.lastSyndrome == 0x9600_0000) // address size fault, level 0
 }
+
+@Test func unprivilegedInstructionsUseEL0Permissions() {
+    var m = executingMMURig()
+    m.low.map(pageVA, to: dataArea, attributes: ap(0b00)) // EL1 only
+    m.low.map(pageVA + 0x1000, to: dataArea + 0x1000, attributes: ap(0b11)) // read-only at both
+    m.rig.write32(dataArea + 0x1000, 0x8000_0000)
+    m.cpu.regs[2] = pageVA + 0x1000
+    m.rig.execute([0xB880_0841]) // ldtrsw x1, [x2]
+    #expect(m.cpu.regs[1] == 0xFFFF_FFFF_8000_0000)
+    m.rig.execute([0xF800_0841]) // sttr x1, [x2]
+    #expect(m.rig.lastSyndrome == 0x9600_004F) // from EL1, EL0 permissions
+    m.rig.clearFault()
+    m.cpu.regs[2] = pageVA
+    m.rig.execute([0xF940_0041]) // ldr x1, [x2]: fine at EL1
+    #expect(m.rig.lastSyndrome == nil)
+    m.rig.execute([0xF840_0841]) // ldtr x1, [x2]
+    #expect(m.rig.lastSyndrome == 0x9600_000F)
+    #expect(m.cpu.sys.far == pageVA)
+}
