@@ -85,9 +85,9 @@ extension CPU {
         case .integer:
             let bytes = 1 << scale
             if opc == 0 {
-                return writeMemory(address, size: bytes, x(rt), unprivileged: unprivileged)
+                return writeMemory(address, scale: scale, x(rt), unprivileged: unprivileged)
             }
-            guard let value = readMemory(address, size: bytes, unprivileged: unprivileged) else {
+            guard let value = readMemory(address, scale: scale, unprivileged: unprivileged) else {
                 return false
             }
             switch opc {
@@ -106,6 +106,28 @@ extension CPU {
             return loadVector(rt, scale: scale, address: address)
         case .prefetch, .unallocated:
             return true
+        }
+    }
+
+    /// `readMemory` with each size a constant, so that every copy's TLB hit path is one host load.
+    @inline(__always)
+    func readMemory(_ va: UInt64, scale: Int, unprivileged: Bool = false) -> UInt64? {
+        switch scale {
+        case 0: return readMemory(va, size: 1, unprivileged: unprivileged)
+        case 1: return readMemory(va, size: 2, unprivileged: unprivileged)
+        case 2: return readMemory(va, size: 4, unprivileged: unprivileged)
+        default: return readMemory(va, size: 8, unprivileged: unprivileged)
+        }
+    }
+
+    /// `writeMemory` with each size a constant.
+    @inline(__always)
+    func writeMemory(_ va: UInt64, scale: Int, _ value: UInt64, unprivileged: Bool = false) -> Bool {
+        switch scale {
+        case 0: return writeMemory(va, size: 1, value, unprivileged: unprivileged)
+        case 1: return writeMemory(va, size: 2, value, unprivileged: unprivileged)
+        case 2: return writeMemory(va, size: 4, value, unprivileged: unprivileged)
+        default: return writeMemory(va, size: 8, value, unprivileged: unprivileged)
         }
     }
 
@@ -151,6 +173,30 @@ extension CPU {
 
     /// LDR/STR (immediate, unsigned offset) and PRFM (immediate): imm12 scaled by the size.
     func loadStoreUnsignedOffset(_ instruction: UInt32) {
+        // The bulk of compiled code: LDR/STR of W and X registers, with constant access sizes
+        // so that the TLB hit path folds to a single host load or store.
+        if instruction & 0xBF80_0000 == 0xB900_0000 {
+            let rt = Int(instruction & 31)
+            guard let base = baseRegister(Int((instruction >> 5) & 31)) else { return }
+            let offset = UInt64((instruction >> 10) & 0xFFF)
+            let isLoad = instruction & (1 << 22) != 0
+            if instruction & (1 << 30) != 0 {
+                let address = base &+ offset << 3
+                if isLoad {
+                    if let value = readMemory(address, size: 8) { setX(rt, value) }
+                } else {
+                    _ = writeMemory(address, size: 8, x(rt))
+                }
+            } else {
+                let address = base &+ offset << 2
+                if isLoad {
+                    if let value = readMemory(address, size: 4) { setX(rt, value) }
+                } else {
+                    _ = writeMemory(address, size: 4, x(rt))
+                }
+            }
+            return
+        }
         let (kind, scale) = registerTransfer(instruction)
         switch kind {
         case .unallocated: undefined(); return
@@ -310,8 +356,8 @@ extension CPU {
                     vregs[2 &* rt2] = b; vregs[2 &* rt2 &+ 1] = 0
                 }
             } else {
-                guard let a = readMemory(address, size: bytes),
-                      let b = readMemory(second, size: bytes) else { return }
+                guard let a = readMemory(address, scale: scale),
+                      let b = readMemory(second, scale: scale) else { return }
                 // With writeback into Rt or Rt2 (CONSTRAINED UNPREDICTABLE) the loaded value wins.
                 writeBack(mode, rn: rn, base &+ offset)
                 setX(rt, signed ? signExtend(a, bytes: 4) : a)
@@ -332,7 +378,7 @@ extension CPU {
             } else {
                 // Values are read before writeback (a store of the base register stores its old value).
                 let a = x(rt), b = x(rt2)
-                guard writeMemory(address, size: bytes, a), writeMemory(second, size: bytes, b) else { return }
+                guard writeMemory(address, scale: scale, a), writeMemory(second, scale: scale, b) else { return }
             }
             writeBack(mode, rn: rn, base &+ offset)
         }
