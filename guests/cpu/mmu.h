@@ -1,0 +1,15 @@
+// Stage 1 translation set-up for the CPU guests: identity maps the low device region (UART,
+// GIC) as Device-nGnRnE and the start of RAM as Normal write-back memory, maps one extra
+// page at alias_va to the physical page alias_pa, and turns the MMU on.
+#ifndef GUEST_MMU_H
+#define GUEST_MMU_H
+#include <stdint.h>
+
+#define ALIAS_VA 0x80000000UL
+
+// granule_kb is 4, 16 or 64. alias_pa must be aligned to the granule.
+void mmu_enable(unsigned granule_kb, uint64_t alias_va, uint64_t alias_pa);
+// A page-sized, 64 KB aligned buffer in RAM to alias.
+extern uint8_t mmu_alias_target[65536];
+
+#endif
