@@ -23,12 +23,27 @@ public struct SystemRegisterFile: Sendable {
     public var tpidrroEL0: UInt64 = 0
     public var tpidrEL1: UInt64 = 0
     public var cntkctl: UInt64 = 0
+    public var csselr: UInt64 = 0
     public var mdscr: UInt64 = 0
-    public var oslsr: UInt64 = 0b1010 // OSLK set after reset? OSLM=0b10: lock implemented
+    /// OSLM = 0b10 (OS lock implemented), OSLK = 1: the OS lock is set by a cold reset.
+    public var oslsr: UInt64 = 0b1010
     public var osdlr: UInt64 = 0
     public var mdccint: UInt64 = 0
+    public var dbgprcr: UInt64 = 0
+    /// DBGBVR/DBGBCR/DBGWVR/DBGWCR for breakpoints and watchpoints 0 and 1: kept so a guest
+    /// reads back what it wrote; debug exceptions themselves are not generated.
+    public var dbgbvr0: UInt64 = 0
+    public var dbgbvr1: UInt64 = 0
+    public var dbgbcr0: UInt64 = 0
+    public var dbgbcr1: UInt64 = 0
+    public var dbgwvr0: UInt64 = 0
+    public var dbgwvr1: UInt64 = 0
+    public var dbgwcr0: UInt64 = 0
+    public var dbgwcr1: UInt64 = 0
     public var pmuserenr: UInt64 = 0
     public var mpidr: UInt64 = 0x8000_0000
+    /// The event register WFE consumes; set by SEV, SEVL and exception return.
+    public var eventRegister = false
 
     public init() {}
 }
