@@ -114,16 +114,24 @@ import TestSupport
             let theirs = traces[k].states
             var step = 0
             while step < min(ours.count, theirs.count) && ours[step] == theirs[step] { step += 1 }
-            guard step > 0, step < max(ours.count, theirs.count) || ours.count != theirs.count else {
-                lines.append("case \(indices[k]): traces agree, final states differ")
+            if step == 0 {
+                let diffs = ours.first.flatMap { o in theirs.first.map { o.differences(from: $0) } } ?? []
+                lines.append("case \(indices[k]): the initial states differ: \(diffs.joined(separator: ", "))")
+                continue
+            }
+            if step == ours.count && step == theirs.count {
+                lines.append("case \(indices[k]): the step-by-step runs agree (the mismatch did not reproduce)")
                 continue
             }
             let culpritPC = theirs[step - 1].pc
             let word = c.words.indices.contains(Int((culpritPC &- c.codeAddress) / 4))
                 ? c.words[Int((culpritPC &- c.codeAddress) / 4)] : 0
             let before = theirs[step - 1]
-            let inputs = (0..<31).filter { r in [5, 10, 16].contains { (word >> UInt32($0)) & 31 == UInt32(r) } }
-                .map { "x\($0)=0x\(String(before.x[$0], radix: 16))" }.joined(separator: " ")
+            // The register fields of most A64 encodings (not a disassembly: a field may be an immediate).
+            let inputs = [("[4:0]", 0), ("[9:5]", 5), ("[14:10]", 10), ("[20:16]", 16)].map { name, shift in
+                let r = Int((word >> UInt32(shift)) & 31)
+                return "\(name)=\(r)" + (r < 31 ? "(x\(r)=0x\(String(before.x[r], radix: 16)))" : "")
+            }.joined(separator: " ")
             let diffs = step < ours.count && step < theirs.count
                 ? ours[step].differences(from: theirs[step]).joined(separator: ", ") : "trace lengths differ"
             lines.append("case \(indices[k]): instruction 0x\(hex32(word)) (nzcv before 0x\(String(before.nzcv >> 28, radix: 16)), \(inputs), sp=0x\(String(before.sp, radix: 16))): \(diffs)")
