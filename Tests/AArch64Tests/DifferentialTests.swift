@@ -60,6 +60,8 @@ import TestSupport
             ("B.cond", 0xFF00_0010, 0x5400_0000), ("CBZ/CBNZ", 0x7E00_0000, 0x3400_0000),
             ("TBZ/TBNZ", 0x7E00_0000, 0x3600_0000), ("B/BL", 0x7C00_0000, 0x1400_0000),
             ("BR/BLR/RET", 0xFF9F_FC1F, 0xD61F_0000),
+            ("LDXR/LDAXR", 0x3FFF_7C00, 0x085F_7C00), ("STXR/STLXR", 0x3FE0_7C00, 0x0800_7C00),
+            ("LDXP/LDAXP", 0xBFFF_0000, 0x887F_0000), ("STXP/STLXP", 0xBFE0_0000, 0x8820_0000),
         ]
         for (name, mask, value) in groups {
             #expect(all.contains { $0 & mask == value }, "no \(name) instruction generated")

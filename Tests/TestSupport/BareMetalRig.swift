@@ -58,8 +58,7 @@ public final class BareMetalRig {
     /// Loads `image` and points the CPU at it: EL1h, DAIF masked, MMU off.
     public func load(_ image: GuestImage) throws {
         try bus.load(image.bytes, at: image.loadAddress)
-        cpu.setPSTATE(0x3C5)
-        cpu.pc = image.loadAddress
+        cpu.reset(entry: image.loadAddress)
     }
 
     /// Runs until the guest powers off and returns its UART output. Throws on a halt, an exit

@@ -108,7 +108,7 @@ public enum UnicornOracle {
     }
 }
 
-/// Runs differential cases on ArmVM's CPU: EL1h, MMU off, all cases' code loaded up front at
+/// Runs differential cases on ArmVM's CPU: reset (EL1h, MMU off, no open exclusive) per case, all cases' code loaded up front at
 /// their own addresses, scratch memory and registers reset per case, one instruction per step.
 public final class ArmVMDifferentialRunner {
     public let bus = PhysicalBus(ramBase: UnicornOracle.ramBase, ramSize: UnicornOracle.ramSize)
@@ -132,10 +132,10 @@ public final class ArmVMDifferentialRunner {
     }
 
     public func run(_ c: DifferentialCase, trace: Bool = false) -> CaseOutcome {
-        cpu.setPSTATE(0x3C5 | c.nzcv)
+        cpu.reset(entry: c.codeAddress)
+        cpu.nzcv = UInt32(truncatingIfNeeded: c.nzcv) & 0xF000_0000
         for i in 0..<31 { cpu.setX(i, c.registers[i]) }
         cpu.sp = c.registers[31]
-        cpu.pc = c.codeAddress
         try? bus.load(c.scratch, at: InstructionGenerator.scratchBase)
 
         var states: [DifferentialState] = []

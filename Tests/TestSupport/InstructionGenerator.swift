@@ -67,8 +67,10 @@ public struct DifferentialState: Equatable, Sendable {
 /// - unaligned accesses: with the MMU off data accesses are Device memory, where the Arm ARM
 ///   requires an alignment fault but Unicorn (QEMU 5) performs the access; every generated
 ///   address is aligned to its access size and SP is 16-aligned whenever it is a base;
-/// - exclusives and LSE atomics (the monitor's state and FEAT_LSE are outside this test),
-///   CRC32 (optional), system instructions, floating point and SIMD;
+/// - exclusives other than an LDXR/STXR (or LDXP/STXP) pair on one address with nothing in
+///   between (whether other stores clear the monitor is IMPLEMENTATION DEFINED), and LSE atomics
+///   (Armv8.1; Unicorn's default CPU lacks them), CRC32 (optional in Armv8.0, not advertised
+///   by ArmVM's ID registers), system instructions, floating point and SIMD;
 /// - backward branches (every case ends by running off its last instruction).
 public struct InstructionGenerator {
     public static let scratchBase: UInt64 = 0x4000_0000
@@ -177,7 +179,7 @@ public struct InstructionGenerator {
     // MARK: Units
 
     mutating func makeUnit(wordIndex: Int, codeAddress: UInt64) -> Unit {
-        switch int(24) {
+        switch int(25) {
         case 0: return Unit(words: [addSubImmediate()])
         case 1: return Unit(words: [logicalImmediate()])
         case 2: return Unit(words: [moveWide()])
@@ -199,6 +201,7 @@ public struct InstructionGenerator {
         case 19, 20: return loadStorePair()
         case 21: return loadStoreOrdered()
         case 22: return Unit(words: [loadLiteral(wordIndex: wordIndex, codeAddress: codeAddress)])
+        case 23: return exclusivePair()
         default: return branch()
         }
     }
@@ -383,6 +386,27 @@ public struct InstructionGenerator {
         let b = base()
         let word: UInt32 = bit() == 1 ? 0x08DF_FC00 : 0x089F_FC00
         return Unit(words: [baseSetup(b), word | bits(2) << 30 | b << 5 | dst()])
+    }
+
+    /// LDXR/LDAXR then STXR/STLXR (any size), or LDXP/LDAXP then STXP/STLXP (32/64-bit), on one
+    /// aligned address: the store must succeed (status 0) on both sides.
+    mutating func exclusivePair() -> Unit {
+        let b = base()
+        let acquire = bit() << 15, release = bit() << 15
+        if bit() == 1 {
+            let size = bits(2)
+            let rt = gpr(avoiding: [b])
+            let value = src()
+            let status = gpr(avoiding: [b, value])
+            return Unit(words: [baseSetup(b), 0x085F_7C00 | size << 30 | acquire | b << 5 | rt,
+                                0x0800_7C00 | size << 30 | status << 16 | release | b << 5 | value])
+        }
+        let sz = bit()
+        let rt = gpr(avoiding: [b]), rt2 = gpr(avoiding: [b, rt])
+        let v1 = src(), v2 = src()
+        let status = gpr(avoiding: [b, v1, v2])
+        return Unit(words: [baseSetup(b), 0x887F_0000 | sz << 30 | acquire | rt2 << 10 | b << 5 | rt,
+                            0x8820_0000 | sz << 30 | status << 16 | release | v2 << 10 | b << 5 | v1])
     }
 
     /// LDR (literal) 32/64-bit and LDRSW, reading this case's own code backwards (aligned).

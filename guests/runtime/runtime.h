@@ -11,6 +11,8 @@
 #include <stdarg.h>
 
 #include "sysreg.h"
+#include "timer.h"
+#include "gic.h"
 
 #define RAM_BASE  0x40000000UL
 #define UART_BASE 0x09000000UL
