@@ -49,7 +49,7 @@ public enum GuestBuilder {
     private static let cache = Mutex<[String: GuestImage]>([:])
 
     /// Builds a guest from `sources` (paths relative to `guests/`, `.c` or `.S`) plus the runtime.
-    /// `defines` become `-D` flags (e.g. `["GRANULE_KB=16"]`).
+    /// `defines` become `-D` flags for the program's own sources (e.g. `["GRANULE_KB=16"]`).
     public static func build(_ sources: [String], defines: [String] = []) throws -> GuestImage {
         let guests = guestsDirectory
         let runtimeDir = guests.appendingPathComponent("runtime")
@@ -106,14 +106,35 @@ public enum GuestBuilder {
         try fm.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: work) }
 
+        // Objects are cached too (keyed by flags, source and every header it can include), so
+        // the runtime is compiled once for all programs.
+        let objectDir = outDir.deletingLastPathComponent().appendingPathComponent("objects")
+        try fm.createDirectory(at: objectDir, withIntermediateDirectories: true)
+        let runtimeDir = guests.appendingPathComponent("runtime")
         var objects: [String] = []
         for (i, source) in sources.enumerated() {
             let src = guests.appendingPathComponent(source)
-            let dir = src.deletingLastPathComponent().path
-            let object = work.appendingPathComponent("\(i)-\(src.lastPathComponent).o").path
-            try run(tools.clang, compileFlags + defines.map { "-D" + $0 }
-                + ["-I", guests.appendingPathComponent("runtime").path, "-I", dir, "-c", src.path, "-o", object])
-            objects.append(object)
+            let dir = src.deletingLastPathComponent()
+            // The program's defines are for the program; the runtime is built the same for all.
+            let sourceDefines = source.hasPrefix("runtime/") ? [] : defines
+            var hasher = FNV1a()
+            for flag in compileFlags + sourceDefines { hasher.add(flag); hasher.add("\0") }
+            hasher.add(source)
+            hasher.add(try Data(contentsOf: src))
+            for headerDir in Set([runtimeDir.path, dir.path]).sorted() {
+                for f in (try fm.contentsOfDirectory(atPath: headerDir)).sorted() where f.hasSuffix(".h") {
+                    hasher.add(f)
+                    hasher.add(try Data(contentsOf: URL(fileURLWithPath: headerDir + "/" + f)))
+                }
+            }
+            let cached = objectDir.appendingPathComponent("\(String(hasher.value, radix: 16))-\(src.lastPathComponent).o")
+            if !fm.fileExists(atPath: cached.path) {
+                let object = work.appendingPathComponent("\(i)-\(src.lastPathComponent).o")
+                try run(tools.clang, compileFlags + sourceDefines.map { "-D" + $0 }
+                    + ["-I", runtimeDir.path, "-I", dir.path, "-c", src.path, "-o", object.path])
+                try? fm.moveItem(at: object, to: cached)   // a concurrent build may have won
+            }
+            objects.append(cached.path)
         }
         let elf = work.appendingPathComponent("image.elf").path
         try run(tools.lld, ["-T", guests.appendingPathComponent("runtime/link.ld").path, "--no-undefined"]
