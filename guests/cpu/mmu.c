@@ -25,6 +25,8 @@ uint8_t mmu_alias_target[65536] __attribute__((aligned(65536)));
 static uint64_t tables[3][8192] __attribute__((aligned(65536)));
 
 struct granule { unsigned page_shift, bits, t0sz, start_level; uint64_t tg0; };
+static struct granule active;
+static uint64_t *alias_leaf;
 
 static unsigned level_shift(const struct granule *g, unsigned level) {
     return g->page_shift + g->bits * (3 - level);
@@ -62,6 +64,8 @@ void mmu_enable(unsigned granule_kb, uint64_t alias_va, uint64_t alias_pa) {
         table[index_at(&g, level, alias_va)] = (uint64_t)sub | DESC_TABLE;
         table = sub;
     }
+    active = g;
+    alias_leaf = table;
     table[index_at(&g, 3, alias_va)] = alias_pa | AF | SH_INNER | AP_EL1_RW
         | ATTR_IDX(MAIR_NORMAL_IDX) | DESC_TABLE;
 
@@ -75,4 +79,9 @@ void mmu_enable(unsigned granule_kb, uint64_t alias_va, uint64_t alias_pa) {
     tlbi_vmalle1();
     write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) | SCTLR_M | SCTLR_C | SCTLR_I);
     isb();
+}
+
+void mmu_map_page(uint64_t va, uint64_t pa, uint64_t attrs) {
+    alias_leaf[index_at(&active, 3, va)] = pa | attrs | SH_INNER | ATTR_IDX(MAIR_NORMAL_IDX) | DESC_TABLE;
+    tlbi_vmalle1();
 }
