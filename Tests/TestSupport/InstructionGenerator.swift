@@ -70,7 +70,8 @@ public struct DifferentialState: Equatable, Sendable {
 /// - exclusives other than an LDXR/STXR (or LDXP/STXP) pair on one address with nothing in
 ///   between (whether other stores clear the monitor is IMPLEMENTATION DEFINED), and LSE atomics
 ///   (Armv8.1; Unicorn's default CPU lacks them), CRC32 (optional in Armv8.0, not advertised
-///   by ArmVM's ID registers), system instructions, floating point and SIMD;
+///   by ArmVM's ID registers), system instructions other than MRS/MSR NZCV and NOP, floating
+///   point and SIMD;
 /// - backward branches (every case ends by running off its last instruction).
 public struct InstructionGenerator {
     public static let scratchBase: UInt64 = 0x4000_0000
@@ -179,7 +180,7 @@ public struct InstructionGenerator {
     // MARK: Units
 
     mutating func makeUnit(wordIndex: Int, codeAddress: UInt64) -> Unit {
-        switch int(25) {
+        switch int(26) {
         case 0: return Unit(words: [addSubImmediate()])
         case 1: return Unit(words: [logicalImmediate()])
         case 2: return Unit(words: [moveWide()])
@@ -202,6 +203,7 @@ public struct InstructionGenerator {
         case 21: return loadStoreOrdered()
         case 22: return Unit(words: [loadLiteral(wordIndex: wordIndex, codeAddress: codeAddress)])
         case 23: return exclusivePair()
+        case 24: return Unit(words: [nzcvMove()])
         default: return branch()
         }
     }
@@ -298,6 +300,15 @@ public struct InstructionGenerator {
         let (op31, o0) = forms[int(forms.count)]
         let ra = (op31 == 2 || op31 == 6) ? 31 : src()
         return sf << 31 | 0x1B00_0000 | op31 << 21 | src() << 16 | o0 << 15 | ra << 10 | src() << 5 | dst()
+    }
+
+    /// MRS Xt, NZCV; MSR NZCV, Xt (only bits 31:28 are kept, the rest is RES0); NOP.
+    mutating func nzcvMove() -> UInt32 {
+        switch int(5) {
+        case 0, 1: return 0xD53B_4200 | dst()
+        case 2, 3: return 0xD51B_4200 | src()
+        default: return 0xD503_201F
+        }
     }
 
     // MARK: Loads and stores
