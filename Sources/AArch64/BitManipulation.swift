@@ -8,12 +8,13 @@
 func addWithCarry64(_ x: UInt64, _ y: UInt64, carryIn: UInt64) -> (result: UInt64, nzcv: UInt32) {
     let (partial, carry1) = x.addingReportingOverflow(y)
     let (result, carry2) = partial.addingReportingOverflow(carryIn)
-    let c: UInt32 = (carry1 || carry2) ? 1 : 0
-    // Signed overflow: both operands have the same sign and the result has the other one.
-    let v = UInt32(truncatingIfNeeded: ((x ^ result) & (y ^ result)) >> 63)
-    let n = UInt32(truncatingIfNeeded: result >> 63)
-    let z: UInt32 = result == 0 ? 1 : 0
-    return (result, n << 31 | z << 30 | c << 29 | v << 28)
+    // Each flag is moved straight to its PSTATE bit: N from bit 63, V (operands of one sign,
+    // result of the other) from bit 63 of the overflow term.
+    let n = UInt32(truncatingIfNeeded: result >> 32) & 0x8000_0000
+    let z: UInt32 = result == 0 ? 0x4000_0000 : 0
+    let c: UInt32 = (carry1 || carry2) ? 0x2000_0000 : 0
+    let v = UInt32(truncatingIfNeeded: ((x ^ result) & (y ^ result)) >> 35) & 0x1000_0000
+    return (result, n | z | c | v)
 }
 
 /// AddWithCarry on the low 32 bits of the operands; the result is zero-extended to 64 bits.
@@ -23,17 +24,47 @@ func addWithCarry32(_ x: UInt64, _ y: UInt64, carryIn: UInt64) -> (result: UInt6
     let y32 = y & 0xFFFF_FFFF
     let wide = x32 &+ y32 &+ carryIn
     let result = wide & 0xFFFF_FFFF
-    let c = UInt32(truncatingIfNeeded: wide >> 32)
-    let v = UInt32(truncatingIfNeeded: ((x32 ^ result) & (y32 ^ result)) >> 31) & 1
-    let n = UInt32(truncatingIfNeeded: result >> 31)
-    let z: UInt32 = result == 0 ? 1 : 0
-    return (result, n << 31 | z << 30 | c << 29 | v << 28)
+    let n = UInt32(truncatingIfNeeded: result) & 0x8000_0000
+    let z: UInt32 = result == 0 ? 0x4000_0000 : 0
+    let c = UInt32(truncatingIfNeeded: wide >> 3) & 0x2000_0000
+    let v = UInt32(truncatingIfNeeded: ((x32 ^ result) & (y32 ^ result)) >> 3) & 0x1000_0000
+    return (result, n | z | c | v)
 }
 
 /// AddWithCarry for the operand size selected by `is64`.
 @inline(__always)
 func addWithCarry(_ x: UInt64, _ y: UInt64, carryIn: UInt64, is64: Bool) -> (result: UInt64, nzcv: UInt32) {
     is64 ? addWithCarry64(x, y, carryIn: carryIn) : addWithCarry32(x, y, carryIn: carryIn)
+}
+
+/// AddWithCarry(x, NOT(y), 1) — SUBS, CMP, CCMP — computed as one subtraction: C is "no
+/// borrow", V is set when the operands differ in sign and the result's sign differs from x.
+@inline(__always)
+func subtractWithFlags(_ x: UInt64, _ y: UInt64, is64: Bool) -> (result: UInt64, nzcv: UInt32) {
+    if is64 {
+        let (result, borrow) = x.subtractingReportingOverflow(y)
+        let n = UInt32(truncatingIfNeeded: result >> 32) & 0x8000_0000
+        let z: UInt32 = result == 0 ? 0x4000_0000 : 0
+        let c: UInt32 = borrow ? 0 : 0x2000_0000
+        let v = UInt32(truncatingIfNeeded: ((x ^ y) & (x ^ result)) >> 35) & 0x1000_0000
+        return (result, n | z | c | v)
+    } else {
+        let x32 = x & 0xFFFF_FFFF
+        let y32 = y & 0xFFFF_FFFF
+        let wide = x32 &- y32 // bit 63 set exactly when the subtraction borrows
+        let result = wide & 0xFFFF_FFFF
+        let n = UInt32(truncatingIfNeeded: result) & 0x8000_0000
+        let z: UInt32 = result == 0 ? 0x4000_0000 : 0
+        let c = ~UInt32(truncatingIfNeeded: wide >> 34) & 0x2000_0000
+        let v = UInt32(truncatingIfNeeded: ((x32 ^ y32) & (x32 ^ result)) >> 3) & 0x1000_0000
+        return (result, n | z | c | v)
+    }
+}
+
+/// AddWithCarry(x, y, 0) — ADDS, CMN, CCMN.
+@inline(__always)
+func addWithFlags(_ x: UInt64, _ y: UInt64, is64: Bool) -> (result: UInt64, nzcv: UInt32) {
+    is64 ? addWithCarry64(x, y, carryIn: 0) : addWithCarry32(x, y, carryIn: 0)
 }
 
 /// NZCV after a logical operation with flags (ANDS, BICS, TST): N and Z from the result, C = V = 0.
@@ -93,6 +124,8 @@ func decodeLogicalImmediate(n: UInt32, immr: UInt32, imms: UInt32, is64: Bool) -
 /// ROR) by `amount`, which is below the operand size.
 @inline(__always)
 func shiftRegister(_ value: UInt64, type: UInt32, amount: UInt32, is64: Bool) -> UInt64 {
+    // An unshifted operand (MOV, ADD Xd, Xn, Xm, ...) is by far the most common case.
+    if amount == 0 { return value }
     if is64 {
         let a = UInt64(amount)
         switch type & 3 {

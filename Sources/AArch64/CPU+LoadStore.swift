@@ -193,7 +193,8 @@ extension CPU {
             let address = pre ? base &+ offset : base
             let rt = Int(instruction & 31)
             let isStore = (instruction >> 22) & 3 == 0
-            if isStore || kind == .vector || rt != rn {
+            // (Rt 31 is XZR, never the SP base.)
+            if isStore || kind == .vector || rt != rn || rn == 31 {
                 guard transferRegister(instruction, kind: kind, scale: scale, address: address) else { return }
                 regs[rn] = base &+ offset
             } else {

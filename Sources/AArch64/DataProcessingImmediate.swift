@@ -18,16 +18,25 @@ extension CPU {
     /// ADD, ADDS, SUB, SUBS (immediate), including MOV to/from SP, CMP and CMN.
     @inline(__always)
     func executeAddSubtractImmediate(_ instruction: UInt32) {
+        // One copy per operand size, so the size tests fold away.
+        if instruction & 0x8000_0000 != 0 {
+            executeAddSubtractImmediateSized(instruction, is64: true)
+        } else {
+            executeAddSubtractImmediateSized(instruction, is64: false)
+        }
+    }
+
+    @inline(__always)
+    private func executeAddSubtractImmediateSized(_ instruction: UInt32, is64: Bool) {
         let rd = Int(instruction & 31)
         let rn = Int((instruction >> 5) & 31)
-        let is64 = instruction & 0x8000_0000 != 0
         var imm = UInt64((instruction >> 10) & 0xFFF)
         if instruction & (1 << 22) != 0 { imm <<= 12 }
         let operand1 = xOrSP(rn)
         if instruction & (1 << 29) != 0 {
             let flagged = instruction & (1 << 30) != 0
-                ? addWithCarry(operand1, ~imm, carryIn: 1, is64: is64)
-                : addWithCarry(operand1, imm, carryIn: 0, is64: is64)
+                ? subtractWithFlags(operand1, imm, is64: is64)
+                : addWithFlags(operand1, imm, is64: is64)
             nzcv = flagged.nzcv
             setX(rd, flagged.result)
         } else {
@@ -39,7 +48,16 @@ extension CPU {
     /// AND, ORR, EOR, ANDS (immediate), including MOV (bitmask immediate) and TST.
     @inline(__always)
     func executeLogicalImmediate(_ instruction: UInt32) {
-        let is64 = instruction & 0x8000_0000 != 0
+        // One copy per operand size, so the size tests fold away.
+        if instruction & 0x8000_0000 != 0 {
+            executeLogicalImmediateSized(instruction, is64: true)
+        } else {
+            executeLogicalImmediateSized(instruction, is64: false)
+        }
+    }
+
+    @inline(__always)
+    private func executeLogicalImmediateSized(_ instruction: UInt32, is64: Bool) {
         let n = (instruction >> 22) & 1
         guard is64 || n == 0,
               let imm = decodeLogicalImmediate(n: n, immr: (instruction >> 16) & 0x3F,
@@ -82,8 +100,9 @@ extension CPU {
     }
 
     /// SBFM, BFM, UBFM and their aliases (ASR/LSL/LSR immediate, SXTB/SXTH/SXTW, UXTB/UXTH,
-    /// SBFIZ, SBFX, BFI, BFXIL, BFC, UBFIZ, UBFX), following the Arm ARM pseudocode with
-    /// DecodeBitMasks(immediate = FALSE).
+    /// SBFIZ, SBFX, BFI, BFXIL, BFC, UBFIZ, UBFX). SBFM and UBFM use the two shapes the
+    /// pseudocode reduces to (extract when imms >= immr, insert-in-zero otherwise), which are a
+    /// few shifts instead of mask building; BFM follows the pseudocode literally.
     @inline(__always)
     func executeBitfield(_ instruction: UInt32) {
         let is64 = instruction & 0x8000_0000 != 0
@@ -97,27 +116,45 @@ extension CPU {
             return
         }
         let rd = Int(instruction & 31)
-        let size: UInt32 = is64 ? 64 : 32
-        let mask = sizeMask(is64: is64)
-        let source = x(Int((instruction >> 5) & 31)) & mask
-        // With N == sf the element is the whole register: wmask is ones(S+1) rotated right by R,
-        // tmask is ones(((S - R) mod size) + 1).
-        let wmask = rotateRight(ones(imms &+ 1), by: immr, size: size)
-        let tmask = ones(((imms &- immr) & (size &- 1)) &+ 1)
-        let bottom = rotateRight(source, by: immr, size: size) & wmask
-        let result: UInt64
+        let source = x(Int((instruction >> 5) & 31))
+        let r = UInt64(immr)
+        let s = UInt64(imms)
         switch opc {
-        case 0: // SBFM
-            let top: UInt64 = (source >> UInt64(imms)) & 1 != 0 ? mask : 0
-            result = (top & ~tmask) | (bottom & tmask)
-        case 1: // BFM
+        case 0b10: // UBFM
+            // s >= r: UBFX (LSR) — the field s:r moved down to bit 0.
+            // s < r: UBFIZ (LSL) — the field s:0 moved up to bit size - r.
+            if is64 {
+                setX(rd, s >= r ? (source &>> r) & ones(imms &- immr &+ 1)
+                                : (source & ones(imms &+ 1)) &<< (64 &- r))
+            } else {
+                let w = UInt32(truncatingIfNeeded: source)
+                let result = s >= r ? (w &>> UInt32(r)) & UInt32(truncatingIfNeeded: ones(imms &- immr &+ 1))
+                                    : (w & UInt32(truncatingIfNeeded: ones(imms &+ 1))) &<< UInt32(32 &- r)
+                setX(rd, UInt64(result))
+            }
+        case 0b00: // SBFM
+            // As UBFM, with the field's top bit (bit s) copied into every bit above it:
+            // s >= r: SBFX (ASR, SXTB/SXTH/SXTW); s < r: SBFIZ.
+            if is64 {
+                let up = Int64(bitPattern: source &<< (63 &- s))
+                setX(rd, UInt64(bitPattern: s >= r ? up &>> Int64(63 &- s &+ r)
+                                                   : (up &>> Int64(63 &- s)) &<< Int64(64 &- r)))
+            } else {
+                let up = Int32(truncatingIfNeeded: source) &<< Int32(31 &- s)
+                let result = s >= r ? up &>> Int32(31 &- s &+ r) : (up &>> Int32(31 &- s)) &<< Int32(32 &- r)
+                setX(rd, UInt64(UInt32(bitPattern: result)))
+            }
+        default: // BFM (BFI, BFXIL, BFC), as the pseudocode states it with DecodeBitMasks.
+            // With N == sf the element is the whole register: wmask is ones(S+1) rotated right
+            // by R, tmask is ones(((S - R) mod size) + 1).
+            let size: UInt32 = is64 ? 64 : 32
+            let mask = sizeMask(is64: is64)
+            let wmask = rotateRight(ones(imms &+ 1), by: immr, size: size)
+            let tmask = ones(((imms &- immr) & (size &- 1)) &+ 1)
             let destination = x(rd)
-            let inserted = (destination & ~wmask) | bottom
-            result = ((destination & ~tmask) | (inserted & tmask)) & mask
-        default: // UBFM
-            result = bottom & tmask
+            let bottom = (destination & ~wmask) | (rotateRight(source & mask, by: immr, size: size) & wmask)
+            setX(rd, ((destination & ~tmask) | (bottom & tmask)) & mask)
         }
-        setX(rd, result)
     }
 
     /// EXTR (and ROR immediate): bits lsb upwards of Rn:Rm.

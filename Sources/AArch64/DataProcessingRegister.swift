@@ -3,7 +3,16 @@ extension CPU {
     /// AND, BIC, ORR, ORN, EOR, EON, ANDS, BICS (shifted register), including MOV, MVN, TST.
     @inline(__always)
     func executeLogicalShiftedRegister(_ instruction: UInt32) {
-        let is64 = instruction & 0x8000_0000 != 0
+        // One copy per operand size, so the size tests fold away.
+        if instruction & 0x8000_0000 != 0 {
+            executeLogicalShiftedRegisterSized(instruction, is64: true)
+        } else {
+            executeLogicalShiftedRegisterSized(instruction, is64: false)
+        }
+    }
+
+    @inline(__always)
+    private func executeLogicalShiftedRegisterSized(_ instruction: UInt32, is64: Bool) {
         let amount = (instruction >> 10) & 0x3F
         guard is64 || amount < 32 else {
             undefined()
@@ -29,7 +38,16 @@ extension CPU {
     /// ADD, ADDS, SUB, SUBS (shifted register), including CMP, CMN, NEG, NEGS.
     @inline(__always)
     func executeAddSubtractShiftedRegister(_ instruction: UInt32) {
-        let is64 = instruction & 0x8000_0000 != 0
+        // One copy per operand size, so the size tests fold away.
+        if instruction & 0x8000_0000 != 0 {
+            executeAddSubtractShiftedRegisterSized(instruction, is64: true)
+        } else {
+            executeAddSubtractShiftedRegisterSized(instruction, is64: false)
+        }
+    }
+
+    @inline(__always)
+    private func executeAddSubtractShiftedRegisterSized(_ instruction: UInt32, is64: Bool) {
         let amount = (instruction >> 10) & 0x3F
         let type = (instruction >> 22) & 3
         guard type != 3, is64 || amount < 32 else {
@@ -67,8 +85,8 @@ extension CPU {
         let subtract = instruction & (1 << 30) != 0
         if instruction & (1 << 29) != 0 {
             let flagged = subtract
-                ? addWithCarry(operand1, ~operand2, carryIn: 1, is64: is64)
-                : addWithCarry(operand1, operand2, carryIn: 0, is64: is64)
+                ? subtractWithFlags(operand1, operand2, is64: is64)
+                : addWithFlags(operand1, operand2, is64: is64)
             nzcv = flagged.nzcv
             setX(rd, flagged.result)
         } else {
@@ -108,19 +126,28 @@ extension CPU {
         let field = (instruction >> 16) & 31
         let operand2 = instruction & (1 << 11) != 0 ? UInt64(field) : x(Int(field))
         nzcv = instruction & (1 << 30) != 0
-            ? addWithCarry(operand1, ~operand2, carryIn: 1, is64: is64).nzcv
-            : addWithCarry(operand1, operand2, carryIn: 0, is64: is64).nzcv
+            ? subtractWithFlags(operand1, operand2, is64: is64).nzcv
+            : addWithFlags(operand1, operand2, is64: is64).nzcv
     }
 
     /// CSEL, CSINC, CSINV, CSNEG (and CSET, CSETM, CINC, CINV, CNEG).
     @inline(__always)
     func executeConditionalSelect(_ instruction: UInt32) {
+        // One copy per operand size, so the size tests fold away.
+        if instruction & 0x8000_0000 != 0 {
+            executeConditionalSelectSized(instruction, is64: true)
+        } else {
+            executeConditionalSelectSized(instruction, is64: false)
+        }
+    }
+
+    @inline(__always)
+    private func executeConditionalSelectSized(_ instruction: UInt32, is64: Bool) {
         // S (bit 29) and op2<1> (bit 11) must be 0.
         guard instruction & 0x2000_0800 == 0 else {
             undefined()
             return
         }
-        let is64 = instruction & 0x8000_0000 != 0
         let rd = Int(instruction & 31)
         var result: UInt64
         if conditionHolds((instruction >> 12) & 0xF) {

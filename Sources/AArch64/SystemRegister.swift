@@ -319,6 +319,26 @@ extension SystemRegister {
         (encoding & 0xFF80 == 0xC600 && crm >= 8 && crm <= 12) || self == .ICC_PMR_EL1
     }
 
+    /// ICC_* registers an MRS may not name (IHI 0069: EOIR, DIR, SGI generation).
+    public var isWriteOnlyGICRegister: Bool {
+        switch self {
+        case .ICC_EOIR0_EL1, .ICC_EOIR1_EL1, .ICC_DIR_EL1, .ICC_SGI0R_EL1, .ICC_SGI1R_EL1, .ICC_ASGI1R_EL1:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// ICC_* registers an MSR may not name (acknowledge, highest pending, running priority).
+    public var isReadOnlyGICRegister: Bool {
+        switch self {
+        case .ICC_IAR0_EL1, .ICC_IAR1_EL1, .ICC_HPPIR0_EL1, .ICC_HPPIR1_EL1, .ICC_RPR_EL1:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The generic timer registers reached from EL0/EL1 (op0 = 3, op1 = 3, CRn = 14).
     @inline(__always)
     public var isGenericTimer: Bool { encoding & 0xFF80 == 0xDF00 }

@@ -20,6 +20,8 @@ extension CPU {
     func executeSystemRegisterMove(_ register: SystemRegister, rt: Int, isRead: Bool) {
         if register.isGenericTimer { return accessTimerRegister(register, rt: rt, isRead: isRead) }
         if register.isGICv3CPUInterface {
+            // Direction is the CPU's to check: a device sees only accesses that exist.
+            if isRead ? register.isWriteOnlyGICRegister : register.isReadOnlyGICRegister { return undefined() }
             return accessDeviceRegister(interruptControllerInterface, register, rt: rt, isRead: isRead,
                                         el0Allowed: false)
         }

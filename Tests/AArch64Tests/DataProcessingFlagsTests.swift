@@ -71,4 +71,21 @@ private func referenceAddWithCarry(_ x: UInt64, _ y: UInt64, _ carry: UInt64, bi
             }
         }
     }
+
+    /// The specialised forms used by ADDS/SUBS/CMP/CCMP equal AddWithCarry(x, y, 0) and
+    /// AddWithCarry(x, NOT(y), 1).
+    @Test(arguments: [32, 64])
+    func addAndSubtractWithFlagsMatchThePseudocode(_ bits: Int) {
+        for x in Self.interesting {
+            for y in Self.interesting {
+                let sum = referenceAddWithCarry(x, y, 0, bits: bits)
+                let difference = referenceAddWithCarry(x, ~y, 1, bits: bits)
+                let actualSum = addWithFlags(x, y, is64: bits == 64)
+                let actualDifference = subtractWithFlags(x, y, is64: bits == 64)
+                #expect(actualSum.result == sum.0 && actualSum.nzcv == sum.1, "x \(x) + y \(y)")
+                #expect(actualDifference.result == difference.0 && actualDifference.nzcv == difference.1,
+                        "x \(x) - y \(y)")
+            }
+        }
+    }
 }

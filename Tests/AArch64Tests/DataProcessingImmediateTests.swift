@@ -187,3 +187,57 @@ private let stack: UInt64 = 0x4000_3000
         #expect(CPUTestRig.runExpectingUndefined(word))
     }
 }
+
+/// SBFM/BFM/UBFM exactly as the Arm ARM pseudocode states them, with DecodeBitMasks building
+/// wmask and tmask bit by bit.
+private func referenceBitfield(opc: UInt32, is64: Bool, immr: Int, imms: Int, source: UInt64,
+                               destination: UInt64) -> UInt64 {
+    let size = is64 ? 64 : 32
+    func bit(_ v: UInt64, _ i: Int) -> UInt64 { (v >> UInt64(i)) & 1 }
+    func ror(_ v: UInt64, _ amount: Int) -> UInt64 {
+        var out: UInt64 = 0
+        for i in 0..<size where bit(v, (i + amount) % size) == 1 { out |= 1 << UInt64(i) }
+        return out
+    }
+    var wmask: UInt64 = 0
+    for i in 0...imms { wmask |= 1 << UInt64(i) }
+    wmask = ror(wmask, immr)
+    var tmask: UInt64 = 0
+    for i in 0...((imms - immr + size) % size) { tmask |= 1 << UInt64(i) }
+    let dst = opc == 1 ? destination : 0
+    let bot = (dst & ~wmask) | (ror(source, immr) & wmask)
+    let top: UInt64 = opc == 0 ? (bit(source, imms) == 1 ? ~0 : 0) : dst
+    let mask: UInt64 = is64 ? ~0 : 0xFFFF_FFFF
+    return ((top & ~tmask) | (bot & tmask)) & mask
+}
+
+@Suite struct BitfieldExhaustiveTests {
+    /// Every immr/imms of SBFM, BFM and UBFM, 32- and 64-bit, against the literal pseudocode.
+    @Test(arguments: [(UInt32(0), true), (0, false), (1, true), (1, false), (2, true), (2, false)])
+    func everyImmediateMatchesThePseudocode(_ opc: UInt32, _ is64: Bool) {
+        let rig = CPUTestRig()
+        let size = is64 ? 64 : 32
+        let sources: [UInt64] = [0x8123_4567_89AB_CDEF, 0x7EDC_BA98_7654_3210]
+        let destination: UInt64 = 0xA5A5_5A5A_C3C3_3C3C
+        var mismatches = 0
+        for immr in 0..<size {
+            for imms in 0..<size {
+                let sf: UInt32 = is64 ? 1 : 0
+                // SBFM/BFM/UBFM X0, X1, #immr, #imms
+                let word = sf << 31 | opc << 29 | 0x1300_0000 | sf << 22 | UInt32(immr) << 16
+                    | UInt32(imms) << 10 | 1 << 5
+                rig.load([word])
+                for source in sources {
+                    rig.set([0: destination, 1: source])
+                    rig.cpu.pc = CPUTestRig.ramBase
+                    rig.run(1)
+                    let expected = referenceBitfield(opc: opc, is64: is64, immr: immr, imms: imms,
+                                                     source: is64 ? source : source & 0xFFFF_FFFF,
+                                                     destination: destination)
+                    if rig.cpu.x(0) != expected { mismatches += 1 }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+}

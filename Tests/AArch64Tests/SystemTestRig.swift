@@ -9,6 +9,8 @@ final class SystemTestRig {
 
     let bus: PhysicalBus
     let cpu: CPU
+    /// The CPU holds its devices weakly (the Machine owns them); the rig keeps them alive.
+    private var devices: [FakeSystemRegisterDevice] = []
 
     init() {
         bus = PhysicalBus(ramBase: SystemTestRig.ramBase, ramSize: 1 << 20)
@@ -22,6 +24,22 @@ final class SystemTestRig {
         for (i, word) in words.enumerated() {
             _ = bus.write(address + UInt64(i * 4), size: 4, value: UInt64(word), vcpu: 0)
         }
+    }
+
+    /// Connects `device` as the timer (the virtual timer and counter, CNTFRQ).
+    @discardableResult
+    func attachTimer(_ device: FakeSystemRegisterDevice) -> FakeSystemRegisterDevice {
+        devices.append(device)
+        cpu.timerDevice = device
+        return device
+    }
+
+    /// Connects `device` as the GICv3 CPU interface.
+    @discardableResult
+    func attachGIC(_ device: FakeSystemRegisterDevice) -> FakeSystemRegisterDevice {
+        devices.append(device)
+        cpu.interruptControllerInterface = device
+        return device
     }
 
     /// Places `words` at the code address and runs at most `budget` instructions.
@@ -69,5 +87,43 @@ enum A64 {
     /// SYS #op1, Cn, Cm, #op2, Xt.
     static func sys(op1: UInt32, crn: UInt32, crm: UInt32, op2: UInt32, _ rt: Int) -> UInt32 {
         0xD508_0000 | op1 << 16 | crn << 12 | crm << 8 | op2 << 5 | UInt32(rt)
+    }
+}
+
+/// A timer or GIC CPU interface stand-in: implements exactly the registers it is given and
+/// records every write.
+final class FakeSystemRegisterDevice: SystemRegisterDevice {
+    var values: [SystemRegister: UInt64]
+    var writes: [(SystemRegister, UInt64)] = []
+    var reads: [SystemRegister] = []
+
+    init(_ values: [SystemRegister: UInt64]) { self.values = values }
+
+    func handles(_ register: SystemRegister) -> Bool { values[register] != nil }
+    func read(_ register: SystemRegister) -> UInt64 {
+        reads.append(register)
+        return values[register] ?? 0
+    }
+    func write(_ register: SystemRegister, value: UInt64) {
+        writes.append((register, value))
+        values[register] = value
+    }
+}
+
+extension SystemTestRig {
+    static let undefinedSyndrome: UInt64 = 0x0200_0000
+    /// Vector offsets of a synchronous exception taken from EL1 (SP_EL1) and from EL0.
+    static let fromEL1: UInt64 = 0x200
+    static let fromEL0: UInt64 = 0x400
+
+    /// Whether the last instruction run at `Rig.code` took an UNDEF from the given vector group.
+    func tookUndefined(from group: UInt64 = SystemTestRig.fromEL1) -> Bool {
+        cpu.sys.esr == SystemTestRig.undefinedSyndrome && cpu.pc == SystemTestRig.vectors + group
+            && cpu.sys.elr == SystemTestRig.code && cpu.el == 1
+    }
+
+    /// Whether the last instruction took a synchronous exception with `syndrome` from `group`.
+    func tookException(_ syndrome: UInt64, from group: UInt64) -> Bool {
+        cpu.sys.esr == syndrome && cpu.pc == SystemTestRig.vectors + group && cpu.sys.elr == SystemTestRig.code
     }
 }
