@@ -8,7 +8,10 @@ All integers are little-endian.
 Batch:
   magic "ARMVMDT1"; u32 case_count; u32 flags (bit 0: trace, record the state before every
   instruction as well as the final one); u64 ram_base; u64 ram_size; u64 scratch_base;
-  u32 scratch_size; u32 reserved
+  u32 scratch_size; u32 reserved;
+  set-up: u64 setup_address; u32 setup_words; u32 blob_count; 4 x u64 X0-X3 for the set-up
+  code; setup_words x u32 code; blob_count x (u64 address; u32 length; u32 reserved; bytes)
+  (the blobs are written, then the set-up code runs once, e.g. to turn the MMU on)
   then per case: u64 code_address; u32 word_count; u32 reserved; 31 x u64 X0-X30; u64 SP;
   u64 NZCV (bits 31:28); word_count x u32 code; scratch_size bytes of initial scratch memory
 Result:
@@ -53,6 +56,18 @@ def main():
     count, flags, ram_base, ram_size, scratch_base, scratch_size, _ = struct.unpack_from("<IIQQQII", data, 8)
     trace = flags & 1
     off = 8 + struct.calcsize("<IIQQQII")
+    setup_address, setup_words, blob_count = struct.unpack_from("<QII", data, off)
+    off += 16
+    setup_regs = struct.unpack_from("<4Q", data, off)
+    off += 32
+    setup_code = data[off:off + 4 * setup_words]
+    off += 4 * setup_words
+    blobs = []
+    for _ in range(blob_count):
+        address, length, _ = struct.unpack_from("<QII", data, off)
+        off += 16
+        blobs.append((address, data[off:off + length]))
+        off += length
 
     cases = []
     for _ in range(count):
@@ -70,6 +85,18 @@ def main():
     mu.mem_map(ram_base, ram_size)
     for code_address, _, _, code, _ in cases:
         mu.mem_write(code_address, code)
+
+    if setup_words:
+        for address, blob in blobs:
+            mu.mem_write(address, blob)
+        mu.mem_write(setup_address, setup_code)
+        for i, r in enumerate(setup_regs):
+            mu.reg_write(X_REGS[i], r)
+        end = setup_address + 4 * setup_words
+        mu.emu_start(setup_address, end, count=setup_words)
+        if mu.reg_read(A.UC_ARM64_REG_PC) != end:
+            sys.stderr.write("the set-up code stopped at 0x%x\n" % mu.reg_read(A.UC_ARM64_REG_PC))
+            return 1
 
     states = []
     if trace:

@@ -72,9 +72,12 @@ import TestSupport
 
     @Test(arguments: seeds)
     func armVMMatchesUnicorn(seed: UInt64) throws {
-        let cases = Self.cases(seed: seed)
-        let expected = try UnicornOracle.run(cases)
-        let runner = try ArmVMDifferentialRunner(cases)
+        try compare(Self.cases(seed: seed), setup: nil)
+    }
+
+    private func compare(_ cases: [DifferentialCase], setup: DifferentialSetup?) throws {
+        let expected = try UnicornOracle.run(cases, setup: setup)
+        let runner = try ArmVMDifferentialRunner(cases, setup: setup)
 
         var oracleErrors: [String] = []
         var armvmErrors: [String: Int] = [:]       // message (instruction word first) -> cases
@@ -92,6 +95,9 @@ import TestSupport
             }
             if let a = actual.final, let e = expected[i].final, a != e { mismatching.append(i) }
         }
+        if setup != nil {
+            #expect(runner.cpu.sys.sctlr & 1 == 1, "the set-up code did not leave the MMU on")
+        }
         if !oracleErrors.isEmpty {
             Issue.record("Unicorn could not run \(oracleErrors.count) cases (a generator bug):\n\(oracleErrors.prefix(10).joined(separator: "\n"))")
         }
@@ -103,16 +109,25 @@ import TestSupport
         }
 
         if !mismatching.isEmpty {
-            let report = try localise(Array(mismatching.prefix(30)), cases: cases, runner: runner)
+            let report = try localise(Array(mismatching.prefix(30)), cases: cases, runner: runner, setup: setup)
             Issue.record("ArmVM and Unicorn differ in \(mismatching.count) of \(cases.count) cases; first divergences:\n\(report)")
         }
     }
 
+    /// The same comparison with stage 1 translation on (4 KB pages, Normal memory), where
+    /// unaligned loads and stores are defined and generated.
+    @Test func armVMMatchesUnicornWithTheMMUOnAndUnalignedAccesses() throws {
+        var generator = InstructionGenerator(seed: 0x3A11_9AED, allowsUnaligned: true)
+        let cases = (0..<500).map { generator.makeCase(index: $0, instructions: Self.instructionsPerCase) }
+        try compare(cases, setup: .mmuOn4K())
+    }
+
     /// Steps the first mismatching cases on both sides and names the first instruction after
     /// which the states differ, with the fields that differ.
-    private func localise(_ indices: [Int], cases: [DifferentialCase], runner: ArmVMDifferentialRunner) throws -> String {
+    private func localise(_ indices: [Int], cases: [DifferentialCase], runner: ArmVMDifferentialRunner,
+                          setup: DifferentialSetup?) throws -> String {
         let subset = indices.map { cases[$0] }
-        let traces = try UnicornOracle.run(subset, trace: true)
+        let traces = try UnicornOracle.run(subset, trace: true, setup: setup)
         var lines: [String] = []
         for (k, c) in subset.enumerated() {
             let ours = runner.run(c, trace: true).states

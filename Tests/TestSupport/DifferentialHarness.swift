@@ -34,12 +34,19 @@ public enum UnicornOracle {
     public static let ramBase: UInt64 = 0x4000_0000
     public static let ramSize: UInt64 = 8 << 20
 
-    public static func batch(_ cases: [DifferentialCase], trace: Bool) -> [UInt8] {
+    public static func batch(_ cases: [DifferentialCase], trace: Bool, setup: DifferentialSetup? = nil) -> [UInt8] {
         var out = ByteWriter()
         out.bytes += Array("ARMVMDT1".utf8)
         out.u32(UInt32(cases.count)); out.u32(trace ? 1 : 0)
         out.u64(ramBase); out.u64(ramSize)
         out.u64(InstructionGenerator.scratchBase); out.u32(UInt32(InstructionGenerator.scratchSize)); out.u32(0)
+        out.u64(setup?.address ?? 0); out.u32(UInt32(setup?.words.count ?? 0)); out.u32(UInt32(setup?.memory.count ?? 0))
+        for r in setup?.registers ?? [0, 0, 0, 0] { out.u64(r) }
+        for w in setup?.words ?? [] { out.u32(w) }
+        for blob in setup?.memory ?? [] {
+            out.u64(blob.address); out.u32(UInt32(blob.bytes.count)); out.u32(0)
+            out.bytes += blob.bytes
+        }
         for c in cases {
             out.u64(c.codeAddress); out.u32(UInt32(c.words.count)); out.u32(0)
             for r in c.registers { out.u64(r) }
@@ -51,13 +58,14 @@ public enum UnicornOracle {
     }
 
     /// Runs the oracle on `cases` and returns one outcome per case.
-    public static func run(_ cases: [DifferentialCase], trace: Bool = false) throws -> [CaseOutcome] {
+    public static func run(_ cases: [DifferentialCase], trace: Bool = false,
+                           setup: DifferentialSetup? = nil) throws -> [CaseOutcome] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("armvm-diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let batchURL = dir.appendingPathComponent("batch.bin")
         let resultURL = dir.appendingPathComponent("result.bin")
-        try Data(batch(cases, trace: trace)).write(to: batchURL)
+        try Data(batch(cases, trace: trace, setup: setup)).write(to: batchURL)
 
         guard let python = findOnPath("python3") else { throw OracleError.pythonMissing }
         let script = GuestBuilder.repositoryRoot.appendingPathComponent("tools/unicorn_oracle.py").path
@@ -108,14 +116,24 @@ public enum UnicornOracle {
     }
 }
 
-/// Runs differential cases on ArmVM's CPU: reset (EL1h, MMU off, no open exclusive) per case, all cases' code loaded up front at
+/// Runs differential cases on ArmVM's CPU: reset (EL1h, MMU off, no open exclusive) and the
+/// optional set-up code per case, all cases' code loaded up front at
 /// their own addresses, scratch memory and registers reset per case, one instruction per step.
 public final class ArmVMDifferentialRunner {
     public let bus = PhysicalBus(ramBase: UnicornOracle.ramBase, ramSize: UnicornOracle.ramSize)
     public let cpu: CPU
 
-    public init(_ cases: [DifferentialCase]) throws {
+    public let setup: DifferentialSetup?
+
+    public init(_ cases: [DifferentialCase], setup: DifferentialSetup? = nil) throws {
         cpu = CPU(id: 0, bus: bus)
+        self.setup = setup
+        if let setup {
+            for blob in setup.memory { try bus.load(blob.bytes, at: blob.address) }
+            var bytes: [UInt8] = []
+            for w in setup.words { withUnsafeBytes(of: w.littleEndian) { bytes += $0 } }
+            try bus.load(bytes, at: setup.address)
+        }
         for c in cases {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(c.words.count * 4)
@@ -133,6 +151,15 @@ public final class ArmVMDifferentialRunner {
 
     public func run(_ c: DifferentialCase, trace: Bool = false) -> CaseOutcome {
         cpu.reset(entry: c.codeAddress)
+        if let setup {
+            cpu.pc = setup.address
+            for (i, r) in setup.registers.enumerated() { cpu.setX(i, r) }
+            for _ in setup.words where cpu.pc != setup.endAddress { _ = cpu.run(budget: 1) }
+            guard cpu.pc == setup.endAddress else {
+                return CaseOutcome(states: [state()], error: "the set-up code stopped at pc 0x\(String(cpu.pc, radix: 16)), ESR_EL1 0x\(String(cpu.sys.esr, radix: 16))")
+            }
+            cpu.pc = c.codeAddress
+        }
         cpu.nzcv = UInt32(truncatingIfNeeded: c.nzcv) & 0xF000_0000
         for i in 0..<31 { cpu.setX(i, c.registers[i]) }
         cpu.sp = c.registers[31]

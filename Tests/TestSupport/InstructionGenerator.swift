@@ -83,8 +83,15 @@ public struct InstructionGenerator {
     static var scratchMiddle: UInt64 { scratchBase + UInt64(scratchSize / 2) }
 
     var rng: SplitMix64
+    /// With the MMU on, RAM is Normal memory and SCTLR_EL1.A is 0, so unaligned accesses are
+    /// architecturally defined: bases and offsets then take any byte alignment (except SP, and
+    /// except exclusives and LDAR/STLR, which always require alignment).
+    public var allowsUnaligned: Bool
 
-    public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    public init(seed: UInt64, allowsUnaligned: Bool = false) {
+        rng = SplitMix64(seed: seed)
+        self.allowsUnaligned = allowsUnaligned
+    }
 
     // MARK: Random helpers
 
@@ -313,9 +320,10 @@ public struct InstructionGenerator {
 
     // MARK: Loads and stores
 
-    /// `add/sub xB, x28, #off` with off a multiple of 16 below 1024; B may be 31 (SP).
-    mutating func baseSetup(_ b: UInt32) -> UInt32 {
-        let off = UInt32(int(64)) * 16
+    /// `add/sub xB, x28, #off` with off below 1024, a multiple of 16 unless unaligned accesses
+    /// are allowed and B is not SP (B may be 31, SP, which must stay 16-aligned).
+    mutating func baseSetup(_ b: UInt32, aligned: Bool = true) -> UInt32 {
+        let off = !aligned && allowsUnaligned && b != 31 ? UInt32(int(1024)) : UInt32(int(64)) * 16
         return (bit() == 1 ? 0x9100_0000 : 0xD100_0000) | off << 10 | 28 << 5 | b
     }
 
@@ -339,7 +347,7 @@ public struct InstructionGenerator {
         }
         let (size, opc) = sizeAndOpc()
         let imm12 = UInt32(int(64))
-        return Unit(words: [baseSetup(b), 0x3900_0000 | size << 30 | opc << 22 | imm12 << 10 | b << 5 | dst()])
+        return Unit(words: [baseSetup(b, aligned: false), 0x3900_0000 | size << 30 | opc << 22 | imm12 << 10 | b << 5 | dst()])
     }
 
     /// LDUR/STUR, post-index, unprivileged (LDTR/STTR), pre-index.
@@ -350,9 +358,9 @@ public struct InstructionGenerator {
         let b = base()
         var rt = dst()
         while writeback && rt == b && b != 31 { rt = dst() }
-        let scale = 1 << Int(size)
+        let scale = allowsUnaligned ? 1 : 1 << Int(size)
         let imm9 = (int(512 / scale) - 256 / scale) * scale
-        return Unit(words: [baseSetup(b), 0x3800_0000 | size << 30 | opc << 22 | (UInt32(bitPattern: Int32(imm9)) & 0x1FF) << 12
+        return Unit(words: [baseSetup(b, aligned: false), 0x3800_0000 | size << 30 | opc << 22 | (UInt32(bitPattern: Int32(imm9)) & 0x1FF) << 12
             | mode << 10 | b << 5 | rt])
     }
 
@@ -362,7 +370,7 @@ public struct InstructionGenerator {
         let m = gpr(avoiding: [b])
         let option: UInt32 = [2, 3, 6, 7][int(4)]
         let s = bit()
-        let scale = s == 1 ? 1 : 1 << Int(size)
+        let scale = s == 1 || allowsUnaligned ? 1 : 1 << Int(size)
         let j = option == 2 ? int(33) : int(65) - 32          // UXTW: non-negative only
         let index = j * scale
         let setup: UInt32
@@ -372,7 +380,7 @@ public struct InstructionGenerator {
         } else {
             setup = wide << 31 | 0x1280_0000 | UInt32(-index - 1) << 5 | m            // MOVN
         }
-        return Unit(words: [baseSetup(b), setup,
+        return Unit(words: [baseSetup(b, aligned: false), setup,
                             0x3820_0800 | size << 30 | opc << 22 | m << 16 | option << 13 | s << 12 | b << 5 | dst()])
     }
 
@@ -389,7 +397,7 @@ public struct InstructionGenerator {
             rt = dst(); rt2 = dst()
         }
         let imm7 = UInt32(bitPattern: Int32(int(64) - 32)) & 0x7F
-        return Unit(words: [baseSetup(b), 0x2800_0000 | opc << 30 | mode << 23 | l << 22 | imm7 << 15 | rt2 << 10 | b << 5 | rt])
+        return Unit(words: [baseSetup(b, aligned: false), 0x2800_0000 | opc << 30 | mode << 23 | l << 22 | imm7 << 15 | rt2 << 10 | b << 5 | rt])
     }
 
     /// LDAR/STLR (all sizes): the base is used as it is, aligned by baseSetup.

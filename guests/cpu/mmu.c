@@ -72,6 +72,7 @@ void mmu_enable(unsigned granule_kb, uint64_t alias_va, uint64_t alias_pa) {
     write_sysreg(mair_el1, 0xFF00UL);   // attr0 Device-nGnRnE, attr1 Normal WB
     uint64_t tcr = g.t0sz | (1UL << 8) | (1UL << 10) | (3UL << 12) | (g.tg0 << 14)
         | (1UL << 23)                   // EPD1: no TTBR1 walks
+        | (2UL << 30)                   // TG1 4 KB (0 is reserved even when TTBR1 is unused)
         | (2UL << 32);                  // IPS: 40-bit PA
     write_sysreg(tcr_el1, tcr);
     write_sysreg(ttbr0_el1, (uint64_t)top);
