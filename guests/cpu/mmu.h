@@ -15,6 +15,8 @@ void mmu_enable(unsigned granule_kb, uint64_t alias_va, uint64_t alias_pa);
 void mmu_map_page(uint64_t va, uint64_t pa, uint64_t attrs);
 #define PTE_AF         (1UL << 10)
 #define PTE_AP_EL1_RO  (2UL << 6)
+#define PTE_AP_EL0_RW  (1UL << 6)    // EL1 and EL0 read/write
+#define PTE_AP_ALL_RO  (3UL << 6)    // EL1 and EL0 read-only
 // A page-sized, 64 KB aligned buffer in RAM to alias.
 extern uint8_t mmu_alias_target[65536];
 
