@@ -33,6 +33,10 @@ import TestSupport
         #expect(verdict(["cpu/undefined.c"]) == "PASS")
     }
 
+    @Test func nestedExceptionsAndERETRestoreTheInterruptedState() {
+        #expect(verdict(["cpu/nested.c"]) == "PASS")
+    }
+
     @Test func dataAbortReportsTranslationFaultLevelAndFAR() {
         #expect(verdict(["cpu/data_abort.c", "cpu/mmu.c"]) == "PASS")
     }
