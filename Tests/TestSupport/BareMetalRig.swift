@@ -68,9 +68,11 @@ public final class BareMetalRig {
         let slice = 100_000
         while executed < maxInstructions {
             let before = cpu.instructionsRetired
-            let exit = cpu.run(budget: min(slice, maxInstructions - executed))
-            // Count what retired, and at least one per call so a faulting loop still ends.
-            executed += max(1, Int(cpu.instructionsRetired &- before))
+            let budget = min(slice, maxInstructions - executed)
+            let exit = cpu.run(budget: budget)
+            // A spent budget counts in full (faulting fetches retire nothing but use budget);
+            // otherwise count what retired, at least one, so every call makes progress.
+            executed += exit == .budgetExhausted ? budget : max(1, Int(cpu.instructionsRetired &- before))
             switch exit {
             case .budgetExhausted, .kicked:
                 continue
