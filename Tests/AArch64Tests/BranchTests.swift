@@ -33,20 +33,20 @@ struct BranchCase: Sendable, CustomTestStringConvertible {
         BranchCase("b #-8", 0x17FF_FFFE, to: -8),
         BranchCase("b #0x7fffffc (largest forward)", 0x15FF_FFFF, to: 0x7FF_FFFC),
         BranchCase("b #-0x8000000 (largest backward)", 0x1600_0000, to: -0x800_0000),
-        BranchCase("b.eq #8 (Z)", 0x5400_0040, nzcv: flags("Z"), to: 8),
-        BranchCase("b.eq #8 (!Z)", 0x5400_0040, nzcv: flags("NCV"), to: 4),
+        BranchCase("b.eq #8 (Z)", 0x5400_0040, nzcv: nzcvFlags("Z"), to: 8),
+        BranchCase("b.eq #8 (!Z)", 0x5400_0040, nzcv: nzcvFlags("NCV"), to: 4),
         BranchCase("b.ne #-16 (!Z)", 0x54FF_FF81, to: -16),
-        BranchCase("b.ne #-16 (Z)", 0x54FF_FF81, nzcv: flags("Z"), to: 4),
-        BranchCase("b.al #12", 0x5400_006E, nzcv: flags("NZCV"), to: 12),
+        BranchCase("b.ne #-16 (Z)", 0x54FF_FF81, nzcv: nzcvFlags("Z"), to: 4),
+        BranchCase("b.al #12", 0x5400_006E, nzcv: nzcvFlags("NZCV"), to: 12),
         BranchCase("b.nv #12 (NV also always holds)", 0x5400_006F, to: 12),
-        BranchCase("b.lt #0xffffc (N != V)", 0x547F_FFEB, nzcv: flags("N"), to: 0xF_FFFC),
-        BranchCase("b.lt #0xffffc (N == V)", 0x547F_FFEB, nzcv: flags("NV"), to: 4),
+        BranchCase("b.lt #0xffffc (N != V)", 0x547F_FFEB, nzcv: nzcvFlags("N"), to: 0xF_FFFC),
+        BranchCase("b.lt #0xffffc (N == V)", 0x547F_FFEB, nzcv: nzcvFlags("NV"), to: 4),
         BranchCase("b.gt #-0x100000 (!Z, N == V)", 0x5480_000C, to: -0x10_0000),
-        BranchCase("b.gt #-0x100000 (Z)", 0x5480_000C, nzcv: flags("Z"), to: 4),
-        BranchCase("b.ge #8 (N != V)", 0x5400_004A, nzcv: flags("V"), to: 4),
-        BranchCase("b.ge #8 (N == V)", 0x5400_004A, nzcv: flags("NV"), to: 8),
-        BranchCase("b.hi #8 (C, !Z)", 0x5400_0048, nzcv: flags("C"), to: 8),
-        BranchCase("b.hi #8 (C, Z)", 0x5400_0048, nzcv: flags("ZC"), to: 4),
+        BranchCase("b.gt #-0x100000 (Z)", 0x5480_000C, nzcv: nzcvFlags("Z"), to: 4),
+        BranchCase("b.ge #8 (N != V)", 0x5400_004A, nzcv: nzcvFlags("V"), to: 4),
+        BranchCase("b.ge #8 (N == V)", 0x5400_004A, nzcv: nzcvFlags("NV"), to: 8),
+        BranchCase("b.hi #8 (C, !Z)", 0x5400_0048, nzcv: nzcvFlags("C"), to: 8),
+        BranchCase("b.hi #8 (C, Z)", 0x5400_0048, nzcv: nzcvFlags("ZC"), to: 4),
         BranchCase("cbz x1, #-8 (zero)", 0xB4FF_FFC1, [1: 0], to: -8),
         BranchCase("cbz x1, #-8 (bit 63 set)", 0xB4FF_FFC1, [1: 1 << 63], to: 4),
         BranchCase("cbz w1, #8 (W1 zero, X1 not)", 0x3400_0041, [1: 1 << 32], to: 8),
@@ -125,7 +125,7 @@ struct BranchCase: Sendable, CustomTestStringConvertible {
         #expect(rig.lastExit == .budgetExhausted)
         #expect(rig.cpu.x(0) == 55)
         #expect(rig.cpu.x(1) == 0)
-        #expect(rig.cpu.nzcv == flags("ZC"))
+        #expect(rig.cpu.nzcv == nzcvFlags("ZC"))
         #expect(rig.cpu.pc == CPUTestRig.ramBase + 20)
         #expect(rig.cpu.instructionsRetired == 32)
     }

@@ -63,7 +63,7 @@ func runInstructions(_ program: [UInt32], at pc: UInt64 = CPUTestRig.ramBase,
 }
 
 /// NZCV as the CPU stores it (bits 31:28), from a string of flag letters such as "NZ" or "ZC".
-func flags(_ letters: String) -> UInt32 {
+func nzcvFlags(_ letters: String) -> UInt32 {
     var value: UInt32 = 0
     for letter in letters {
         switch letter {

@@ -322,3 +322,58 @@ func executingMMURig() -> MMURig {
     #expect(rig.cpu.readMemory(0x0001_0000_0000_0000, size: 8) == nil)
     #expect(rig.lastSyndrome == 0x9600_0000) // address size fault, level 0
 }
+
+@Test func unprivilegedInstructionsUseEL0Permissions() {
+    var m = executingMMURig()
+    m.low.map(pageVA, to: dataArea, attributes: ap(0b00)) // EL1 only
+    m.low.map(pageVA + 0x1000, to: dataArea + 0x1000, attributes: ap(0b11)) // read-only at both
+    m.rig.write32(dataArea + 0x1000, 0x8000_0000)
+    m.cpu.regs[2] = pageVA + 0x1000
+    m.rig.execute([0xB880_0841]) // ldtrsw x1, [x2]
+    #expect(m.cpu.regs[1] == 0xFFFF_FFFF_8000_0000)
+    m.rig.execute([0xF800_0841]) // sttr x1, [x2]
+    #expect(m.rig.lastSyndrome == 0x9600_004F) // from EL1, EL0 permissions
+    m.rig.clearFault()
+    m.cpu.regs[2] = pageVA
+    m.rig.execute([0xF940_0041]) // ldr x1, [x2]: fine at EL1
+    #expect(m.rig.lastSyndrome == nil)
+    m.rig.execute([0xF840_0841]) // ldtr x1, [x2]
+    #expect(m.rig.lastSyndrome == 0x9600_000F)
+    #expect(m.cpu.sys.far == pageVA)
+}
+
+@Test func instructionFetchCacheFollowsInvalidation() {
+    var m = executingMMURig()
+    let pageA = MemoryTestRig.ramBase + 0x1000, pageB = MemoryTestRig.ramBase + 0x2000
+    m.rig.write32(pageA, 0xF940_0441) // ldr x1, [x2, #8]
+    m.rig.write32(pageB, 0xF940_0841) // ldr x1, [x2, #16]
+    m.rig.write64(dataArea + 8, 0xA)
+    m.rig.write64(dataArea + 16, 0xB)
+    m.cpu.regs[2] = dataArea
+    m.low.map(dataArea, to: dataArea)
+    m.low.map(0x10_0000, to: pageA)
+    m.cpu.pc = 0x10_0000
+    m.rig.run(1)
+    #expect(m.cpu.regs[1] == 0xA)
+    m.low.map(0x10_0000, to: pageB)
+    m.cpu.pc = 0x10_0000
+    m.rig.run(1)
+    #expect(m.cpu.regs[1] == 0xA) // stale until invalidated
+    m.cpu.invalidateTLB(virtualAddress: 0x10_0000)
+    m.cpu.pc = 0x10_0000
+    m.rig.run(1)
+    #expect(m.cpu.regs[1] == 0xB)
+    #expect(m.rig.lastSyndrome == nil)
+}
+
+@Test func deviceMappedThroughTheMMUIsReachedOnEveryAccess() {
+    var m = MMURig()
+    let device = RecordingDevice()
+    m.rig.bus.map(base: 0x0900_0000, size: 0x1000, device: device, name: "test")
+    m.low.map(pageVA, to: 0x0900_0000, attributes: 1 << 10)
+    #expect(m.read(pageVA + 0x10, size: 4) == 0xD000_0010)
+    #expect(m.read(pageVA + 0x10, size: 4) == 0xD000_0010)
+    #expect(m.write(pageVA + 0x20, 7, size: 4))
+    #expect(device.reads.count == 2)
+    #expect(device.writes.first?.offset == 0x20)
+}

@@ -86,7 +86,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (SystemRegister.SCTLR_EL1, UInt64(0x34DD_DBBF)), // RES1 kept, RES0 (and EE/E0E) dropped
+        // M stays clear: with no translation tables, turning the MMU on would fault the MRS.
+        (SystemRegister.SCTLR_EL1, UInt64(0x34DD_DBBE)), // RES1 kept, RES0 (and EE/E0E) dropped
         (.VBAR_EL1, 0xFFFF_FFFF_FFFF_F800),
         (.SPSR_EL1, 0xF030_03DF),
         (.ESR_EL1, 0xFFFF_FFFF),
@@ -98,7 +99,7 @@ import Testing
     ])
     func writesKeepOnlyTheArchitectedBits(register: SystemRegister, expected: UInt64) {
         let rig = Rig()
-        rig.cpu.regs[2] = ~0
+        rig.cpu.regs[2] = register == .SCTLR_EL1 ? ~1 : ~0
         rig.place([A64.msr(register, 2), A64.mrs(1, register)])
         #expect(rig.cpu.run(budget: 2) == .budgetExhausted)
         #expect(rig.cpu.regs[1] == expected, "\(register)")
@@ -106,7 +107,7 @@ import Testing
 
     @Test func writingZeroToSCTLRStillReadsTheRES1Bits() {
         let rig = Rig()
-        rig.cpu.sys.sctlr = 0x30D0_0805
+        rig.cpu.sys.sctlr = 0x30D0_1804 // I and C set, MMU off
         rig.run([A64.msr(.SCTLR_EL1, 31)])
         #expect(rig.cpu.sys.sctlr == 0x30D0_0800)
     }
