@@ -3,6 +3,7 @@
 #include "gic.h"
 
 #define GICD_CTLR        0x000
+#define GICD_IGROUPR     0x080
 #define GICD_ISENABLER   0x100
 #define GICD_ICENABLER   0x180
 #define GICD_ISPENDR     0x200
@@ -90,6 +91,8 @@ void gicv3_enable_irq(uint32_t cpu, uint32_t intid, uint8_t priority) {
         mmio_write8(r + GICR_IPRIORITYR + intid, priority);
         mmio_write32(r + GICR_ISENABLER0, 1u << intid);
     } else {
+        uint64_t group = GICD_BASE + GICD_IGROUPR + 4 * (intid / 32);
+        mmio_write32(group, mmio_read32(group) | 1u << (intid % 32));   // group 1
         mmio_write8(GICD_BASE + GICD_IPRIORITYR + intid, priority);
         mmio_write64(GICD_BASE + GICD_IROUTER + 8 * (uint64_t)intid, cpu);
         mmio_write32(GICD_BASE + GICD_ISENABLER + 4 * (intid / 32), 1u << (intid % 32));
