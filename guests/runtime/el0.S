@@ -9,6 +9,10 @@
 // uint64_t run_el0(uint64_t (*fn)(uint64_t), uint64_t arg, uint64_t stack_top)
     .global run_el0
 run_el0:
+    mov     x3, #0x3C0              // D A I F masked
+// uint64_t run_el0_daif(fn, arg, stack_top, uint64_t daif): the same with PSTATE.DAIF = daif
+    .global run_el0_daif
+run_el0_daif:
     stp     x29, x30, [sp, #-96]!
     stp     x19, x20, [sp, #16]
     stp     x21, x22, [sp, #32]
@@ -19,7 +23,7 @@ run_el0:
     mov     x4, sp
     str     x4, [x3, :lo12:el1_saved_sp]
     msr     elr_el1, x0
-    mov     x4, #0x3C0              // EL0t, D A I F masked
+    and     x4, x3, #0x3C0          // EL0t (M = 0) with the requested DAIF
     msr     spsr_el1, x4
     msr     sp_el0, x2
     mov     x0, x1

@@ -62,6 +62,8 @@ static inline uint32_t esr_ec(uint64_t esr) { return (uint32_t)(esr >> 26) & 0x3
 // Runs fn(arg) at EL0t with SP_EL0 = stack_top (interrupts masked) and returns its result once
 // fn returns (the return path is an SVC #0xFFFF the runtime intercepts).
 uint64_t run_el0(uint64_t (*fn)(uint64_t), uint64_t arg, uint64_t stack_top);
+// The same with PSTATE.DAIF = daif (bits 9:6) at EL0, e.g. 0x300 to take IRQs there.
+uint64_t run_el0_daif(uint64_t (*fn)(uint64_t), uint64_t arg, uint64_t stack_top, uint64_t daif);
 #define EL0_RETURN_SVC 0xFFFF
 
 // ---- libc bits the compiler may call ----
