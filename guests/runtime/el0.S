@@ -19,9 +19,9 @@ run_el0_daif:
     stp     x23, x24, [sp, #48]
     stp     x25, x26, [sp, #64]
     stp     x27, x28, [sp, #80]
-    adrp    x3, el1_saved_sp
+    adrp    x5, el1_saved_sp
     mov     x4, sp
-    str     x4, [x3, :lo12:el1_saved_sp]
+    str     x4, [x5, :lo12:el1_saved_sp]
     msr     elr_el1, x0
     and     x4, x3, #0x3C0          // EL0t (M = 0) with the requested DAIF
     msr     spsr_el1, x4
