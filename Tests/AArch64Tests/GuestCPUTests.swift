@@ -45,6 +45,10 @@ import TestSupport
         #expect(verdict(["cpu/el0_mmu.c", "cpu/mmu.c"]) == "PASS")
     }
 
+    @Test func upperAddressRangeThroughTTBR1RunsCodeAndData() {
+        #expect(verdict(["cpu/mmu_ttbr1.c", "cpu/mmu.c"]) == "PASS")
+    }
+
     @Test(arguments: [4, 16, 64])
     func mmuOnWithGranule(kilobytes: Int) {
         #expect(verdict(["cpu/mmu_granule.c", "cpu/mmu.c"], defines: ["GRANULE_KB=\(kilobytes)"]) == "PASS")
