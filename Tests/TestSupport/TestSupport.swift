@@ -1,1 +1,0 @@
-// Shared helpers for the test targets (building guest programs, running a bare CPU).
