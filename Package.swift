@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Release builds of the CPU skip exclusivity checks: the interpreter's state is owned by one
-/// thread, and the dynamic checks cost more than the instructions they guard.
+/// Release builds of the CPU, the timer and the VMM skip dynamic exclusivity checks: their hot
+/// state is owned by one thread (or guarded by a Mutex), and the checks cost more than the
+/// instructions they guard.
 let fastCode: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -20,7 +21,7 @@ let package = Package(
         // Layer 1: the software CPU. Knows no board and no device.
         .target(name: "AArch64", swiftSettings: fastCode),
         // Layer 1: the generic timer. Knows no CPU internals.
-        .target(name: "GenericTimer"),
+        .target(name: "GenericTimer", swiftSettings: fastCode),
         // Layer 1: GICv2 and GICv3.
         .target(name: "GIC"),
         // Layer 1: PL011, PL031, PSCI, virtio-mmio placeholders.
@@ -28,7 +29,8 @@ let package = Package(
         // A small A64 assembler: the built-in demo guest and test programs, written in Swift.
         .target(name: "A64Assembler"),
         // Layer 2: the 'virt' board, loaders, device tree, vCPU threads, exit dispatch.
-        .target(name: "Machine", dependencies: ["AArch64", "GenericTimer", "GIC", "Devices", "A64Assembler"]),
+        .target(name: "Machine", dependencies: ["AArch64", "GenericTimer", "GIC", "Devices", "A64Assembler"],
+                swiftSettings: fastCode),
         // Layer 3: the command-line tool.
         .executableTarget(name: "armvm", dependencies: [
             "Machine",

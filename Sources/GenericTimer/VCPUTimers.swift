@@ -156,7 +156,7 @@ public final class VCPUTimers: Sendable {
     public func earliestDeadline() -> UInt64? {
         state.withLock { s in
             let now = counter.sample()
-            return Self.earliest([s.virtual, s.physical], at: now, includingAsserted: true)
+            return Self.earliest(s.virtual, s.physical, at: now, includingAsserted: true)
         }
     }
 
@@ -168,7 +168,7 @@ public final class VCPUTimers: Sendable {
         state.withLock { s in
             let now = counter.sample()
             settle(&s, at: now)
-            return Self.earliest([s.virtual, s.physical], at: now, includingAsserted: false)
+            return Self.earliest(s.virtual, s.physical, at: now, includingAsserted: false)
         }
     }
 
@@ -178,17 +178,23 @@ public final class VCPUTimers: Sendable {
         earliestDeadline().flatMap { counter.source.hostNanoseconds(whenTicksReach: $0) }
     }
 
-    private static func earliest(_ contexts: [TimerContext], at now: CounterSample,
+    private static func earliest(_ a: TimerContext, _ b: TimerContext, at now: CounterSample,
                                  includingAsserted: Bool) -> UInt64? {
-        var best: UInt64?
-        for context in contexts where includingAsserted || !context.outputLevel {
-            guard let delta = context.ticksUntilAsserted(atCount: now.count(for: context.kind)),
-                  delta <= neverHorizon else { continue }
-            let (deadline, overflow) = now.sourceTicks.addingReportingOverflow(delta)
-            if overflow { continue }
-            best = min(best ?? deadline, deadline)
-        }
-        return best
+        let first = deadline(of: a, at: now, includingAsserted: includingAsserted)
+        let second = deadline(of: b, at: now, includingAsserted: includingAsserted)
+        guard let first else { return second }
+        guard let second else { return first }
+        return min(first, second)
+    }
+
+    @inline(__always)
+    private static func deadline(of context: TimerContext, at now: CounterSample,
+                                 includingAsserted: Bool) -> UInt64? {
+        guard includingAsserted || !context.outputLevel,
+              let delta = context.ticksUntilAsserted(atCount: now.count(for: context.kind)),
+              delta <= neverHorizon else { return nil }
+        let (deadline, overflow) = now.sourceTicks.addingReportingOverflow(delta)
+        return overflow ? nil : deadline
     }
 
     /// Brings both output levels up to date at `now`, drives changed lines, and moves the host
@@ -200,12 +206,15 @@ public final class VCPUTimers: Sendable {
         if s.physical.updateLevel(atCount: now.physicalCount) {
             s.output(s.physical.ppi, s.physical.outputLevel)
         }
-        guard var host = s.host else { return }
+        // Checked in place: copying the entry out would retain and release its closures on
+        // every register access, the hottest path of the timer.
+        guard s.host != nil else { return }
         // Lines already up need no host timer: nothing changes until the guest writes a
         // register (or an offset moves), and both re-run this.
-        let ticks = Self.earliest([s.virtual, s.physical], at: now, includingAsserted: false)
+        let ticks = Self.earliest(s.virtual, s.physical, at: now, includingAsserted: false)
         let deadline = ticks.flatMap { counter.source.hostNanoseconds(whenTicksReach: $0) }
-        guard deadline != host.armedAt else { return }
+        guard deadline != s.host?.armedAt else { return }
+        guard var host = s.host else { return }
         if let deadline {
             host.background.arm(host.token, atHostNanoseconds: deadline, host.expired)
         } else {

@@ -3,50 +3,67 @@ import AArch64
 /// Counts of exits by reason and of trapped system registers by name, kept per vCPU (no locks:
 /// each vCPU thread owns its own) and summed when the VM stops. `armvm run --stats` prints
 /// them, so a user sees that a guest using only the virtual timer causes no timer traps.
+/// Traps handled on the CPU's fast path count as system-register traps too: they are the
+/// same trap, only handled without a full exit.
 public struct ExitStatistics: Sendable, Equatable {
-    public enum Reason: String, CaseIterable, Sendable {
-        case systemRegister = "system register trap"
-        case hypervisorCall = "HVC"
-        case secureMonitorCall = "SMC"
-        case waitForInterrupt = "WFI"
-        case waitForEvent = "WFE"
-        case budgetExhausted = "budget"
-        case kicked = "kick"
-        case halted = "halt"
+    public enum Reason: Int, CaseIterable, Sendable {
+        case systemRegister, hypervisorCall, secureMonitorCall, waitForInterrupt, waitForEvent
+        case budgetExhausted, kicked, halted
+
+        public var name: String {
+            switch self {
+            case .systemRegister: return "system register trap"
+            case .hypervisorCall: return "HVC"
+            case .secureMonitorCall: return "SMC"
+            case .waitForInterrupt: return "WFI"
+            case .waitForEvent: return "WFE"
+            case .budgetExhausted: return "budget"
+            case .kicked: return "kick"
+            case .halted: return "halt"
+            }
+        }
     }
 
-    public private(set) var exits: [Reason: UInt64] = [:]
+    private var counts = [UInt64](repeating: 0, count: Reason.allCases.count)
     public private(set) var trappedRegisters: [SystemRegister: UInt64] = [:]
     public internal(set) var instructions: UInt64 = 0
 
     public init() {}
 
+    /// How many exits (or fast-path traps) of this kind.
+    public func exits(_ reason: Reason) -> UInt64 { counts[reason.rawValue] }
+
+    @inline(__always)
     mutating func record(_ exit: VCPUExit) {
         switch exit {
-        case let .systemRegister(access):
-            exits[.systemRegister, default: 0] += 1
-            trappedRegisters[access.register, default: 0] += 1
-        case .hypervisorCall: exits[.hypervisorCall, default: 0] += 1
-        case .secureMonitorCall: exits[.secureMonitorCall, default: 0] += 1
-        case .waitForInterrupt: exits[.waitForInterrupt, default: 0] += 1
-        case .waitForEvent: exits[.waitForEvent, default: 0] += 1
-        case .budgetExhausted: exits[.budgetExhausted, default: 0] += 1
-        case .kicked: exits[.kicked, default: 0] += 1
-        case .halted: exits[.halted, default: 0] += 1
+        case let .systemRegister(access): recordTrap(access.register)
+        case .hypervisorCall: counts[Reason.hypervisorCall.rawValue] &+= 1
+        case .secureMonitorCall: counts[Reason.secureMonitorCall.rawValue] &+= 1
+        case .waitForInterrupt: counts[Reason.waitForInterrupt.rawValue] &+= 1
+        case .waitForEvent: counts[Reason.waitForEvent.rawValue] &+= 1
+        case .budgetExhausted: counts[Reason.budgetExhausted.rawValue] &+= 1
+        case .kicked: counts[Reason.kicked.rawValue] &+= 1
+        case .halted: counts[Reason.halted.rawValue] &+= 1
         }
     }
 
+    mutating func recordTrap(_ register: SystemRegister, count: UInt64 = 1) {
+        guard count > 0 else { return }
+        counts[Reason.systemRegister.rawValue] &+= count
+        trappedRegisters[register, default: 0] &+= count
+    }
+
     public mutating func merge(_ other: ExitStatistics) {
-        for (k, v) in other.exits { exits[k, default: 0] += v }
-        for (k, v) in other.trappedRegisters { trappedRegisters[k, default: 0] += v }
-        instructions += other.instructions
+        for reason in Reason.allCases { counts[reason.rawValue] &+= other.counts[reason.rawValue] }
+        for (k, v) in other.trappedRegisters { trappedRegisters[k, default: 0] &+= v }
+        instructions &+= other.instructions
     }
 
     /// A table for a person to read.
     public var report: String {
         var lines = ["instructions executed: \(instructions)", "exits by reason:"]
         for reason in Reason.allCases {
-            lines.append("  \(padded(reason.rawValue, 22)) \(exits[reason] ?? 0)")
+            lines.append("  \(padded(reason.name, 22)) \(counts[reason.rawValue])")
         }
         lines.append("trapped system registers:")
         if trappedRegisters.isEmpty { lines.append("  (none)") }

@@ -5,13 +5,19 @@ import GenericTimer
 /// KVM's `sys_regs.c`: with the EL1 physical timer emulated, CNTP_CTL/CVAL/TVAL_EL0 (and
 /// CNTPCT_EL0 if the CPU traps it) arrive here. A trapped register with no handler is
 /// UNDEFINED in the guest — which is exactly `--ptimer absent`, the world before the series.
-struct SystemRegisterTrapTable {
-    private enum Handler {
+///
+/// The same table serves both ways a trap reaches the VMM: the CPU's fast path (no exit, as
+/// KVM's EL2 fast path handles counter traps) and a full `.systemRegister` exit.
+struct SystemRegisterTrapTable: Sendable {
+    /// What one entry does.
+    enum Handler: Sendable {
         /// A physical-timer register emulated on the vCPU's `TimerContext`.
         case physicalTimer(TimerRegister, writable: Bool)
     }
 
     private let entries: [(register: SystemRegister, handler: Handler)]
+    /// The entries' encodings, for the search on the trap path.
+    private let encodings: [UInt16]
 
     init(physicalTimer: VMConfiguration.PhysicalTimerMode) {
         var entries: [(SystemRegister, Handler)] = []
@@ -24,37 +30,57 @@ struct SystemRegisterTrapTable {
             ]
         }
         self.entries = entries.sorted { $0.0 < $1.0 }
+        encodings = self.entries.map(\.register.encoding)
     }
 
-    /// The registers this table emulates, in encoding order.
+    /// The registers this table emulates, in encoding order (index = position).
     var registers: [SystemRegister] { entries.map(\.register) }
 
-    private func handler(for register: SystemRegister) -> Handler? {
-        var low = 0, high = entries.count - 1
-        while low <= high {
-            let mid = (low + high) / 2
-            if entries[mid].register == register { return entries[mid].handler }
-            if entries[mid].register < register { low = mid + 1 } else { high = mid - 1 }
+    /// The entry for `register`, by binary search on the encoding.
+    @inline(__always)
+    func index(of register: SystemRegister) -> Int? {
+        encodings.withUnsafeBufferPointer { table in
+            var low = 0, high = table.count - 1
+            while low <= high {
+                let mid = (low + high) >> 1
+                let encoding = table[mid]
+                if encoding == register.encoding { return mid }
+                if encoding < register.encoding { low = mid + 1 } else { high = mid - 1 }
+            }
+            return nil
         }
-        return nil
     }
 
-    /// Emulates one trapped access and resumes the guest past it (or makes it UNDEFINED).
+    /// Emulates a read with entry `index`; nil when the register cannot be read that way.
+    func read(_ index: Int, timers: VCPUTimers) -> UInt64? {
+        switch entries[index].handler {
+        case let .physicalTimer(register, _): return timers.read(register)
+        }
+    }
+
+    /// Emulates a write with entry `index`; false when the register is read-only (UNDEFINED).
+    func write(_ index: Int, value: UInt64, timers: VCPUTimers) -> Bool {
+        switch entries[index].handler {
+        case let .physicalTimer(register, writable):
+            guard writable else { return false }
+            timers.write(register, value: value)
+            return true
+        }
+    }
+
+    /// Emulates one trapped access that arrived as a full exit and resumes the guest past it
+    /// (or makes it UNDEFINED).
     func handle(_ access: SystemRegisterAccess, on vcpu: VCPU) {
-        guard let handler = handler(for: access.register) else {
+        guard let index = index(of: access.register) else {
             vcpu.cpu.injectUndefined()
             return
         }
-        switch handler {
-        case let .physicalTimer(register, writable):
-            if access.isRead {
-                vcpu.cpu.completeSystemRegisterAccess(access, readValue: vcpu.timers.read(register))
-            } else if writable {
-                vcpu.timers.write(register, value: vcpu.cpu.x(access.rt))
-                vcpu.cpu.completeSystemRegisterAccess(access)
-            } else {
-                vcpu.cpu.injectUndefined()
-            }
+        if access.isRead, let value = read(index, timers: vcpu.timers) {
+            vcpu.cpu.completeSystemRegisterAccess(access, readValue: value)
+        } else if !access.isRead, write(index, value: vcpu.cpu.x(access.rt), timers: vcpu.timers) {
+            vcpu.cpu.completeSystemRegisterAccess(access)
+        } else {
+            vcpu.cpu.injectUndefined()
         }
     }
 }

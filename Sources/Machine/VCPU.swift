@@ -12,24 +12,45 @@ final class VCPU: @unchecked Sendable {
     let parker = Parker()
     /// The virtual timer and counter as "hardware" the CPU reaches without an exit.
     let timerDevice: VirtualTimerDevice
-    /// The GICv3 CPU interface registers (the CPU holds only a weak reference).
+    /// The GICv3 CPU interface registers (nil with GICv2).
     var cpuInterfaceRegisters: CPUInterfaceRegisters?
-    var statistics = ExitStatistics()
+    /// Exits handled by this vCPU's thread.
+    var exitStatistics = ExitStatistics()
+    /// Fast-path traps per trap-table entry (indexed like `trapTable.registers`); a raw buffer
+    /// because it is bumped on every trapped access.
+    private let fastTrapCounts: UnsafeMutablePointer<UInt64>
     unowned let vm: VirtualMachine
+    private let trapTable: SystemRegisterTrapTable
 
     /// Written by PSCI CPU_ON from another vCPU; taken by this vCPU's thread when it powers on.
     private let startRequest = Mutex<(entry: UInt64, context: UInt64)?>(nil)
 
-    init(index: Int, vm: VirtualMachine, bus: PhysicalBus, timers: VCPUTimers) {
+    init(index: Int, vm: VirtualMachine, bus: PhysicalBus, timers: VCPUTimers, trapTable: SystemRegisterTrapTable) {
         self.index = index
         self.vm = vm
         self.timers = timers
+        self.trapTable = trapTable
+        fastTrapCounts = .allocate(capacity: max(1, trapTable.registers.count))
+        fastTrapCounts.initialize(repeating: 0, count: max(1, trapTable.registers.count))
         cpu = CPU(id: index, bus: bus)
         timerDevice = VirtualTimerDevice(timers: timers)
         cpu.timerDevice = timerDevice
         cpu.trapsPhysicalTimer = true
         cpu.trapsPhysicalCounter = false
         cpu.sys.mpidr = VirtCPUTopology.mpidr(forVCPU: index)
+        cpu.trapFastPath = self
+    }
+
+    deinit { fastTrapCounts.deallocate() }
+
+    /// Everything this vCPU counted: full exits plus fast-path traps.
+    var statistics: ExitStatistics {
+        var total = exitStatistics
+        for (index, register) in trapTable.registers.enumerated() {
+            total.recordTrap(register, count: fastTrapCounts[index])
+        }
+        total.instructions = cpu.instructionsRetired
+        return total
     }
 
     /// Puts the CPU in the state the boot protocol (or PSCI CPU_ON) promises: EL1h, MMU off,
@@ -83,10 +104,10 @@ final class VCPU: @unchecked Sendable {
     /// Handles one exit from `cpu.run`. Never traps on a guest's behalf: every guest-caused
     /// problem becomes an architectural exception or a clean stop.
     func handle(_ exit: VCPUExit) -> Next {
-        statistics.record(exit)
+        exitStatistics.record(exit)
         switch exit {
         case let .systemRegister(access):
-            vm.trapTable.handle(access, on: self)
+            trapTable.handle(access, on: self)
             return .run
         case let .hypervisorCall(immediate):
             return firmwareCall(conduit: .hvc, immediate: immediate)
@@ -99,6 +120,7 @@ final class VCPU: @unchecked Sendable {
             sched_yield_hint()
             return .run
         case .budgetExhausted:
+            pollTimers()
             return .run
         case .kicked:
             updateTimers()
@@ -127,4 +149,34 @@ final class VCPU: @unchecked Sendable {
 
 @inline(__always) func sched_yield_hint() {
     _ = sched_yield()
+}
+
+extension VCPU: TrapFastPath {
+    func trappedRead(_ register: SystemRegister) -> UInt64? {
+        guard let index = trapTable.index(of: register), let value = trapTable.read(index, timers: timers) else {
+            return nil
+        }
+        fastTrapCounts[index] &+= 1
+        return value
+    }
+
+    func trappedWrite(_ register: SystemRegister, value: UInt64) -> Bool {
+        guard let index = trapTable.index(of: register), trapTable.write(index, value: value, timers: timers) else {
+            return false
+        }
+        fastTrapCounts[index] &+= 1
+        return true
+    }
+}
+
+extension VCPU {
+    /// While the vCPU runs, its own thread notices a passed deadline at the next budget
+    /// boundary (a few microseconds of guest time) without waiting for the background thread
+    /// to be scheduled — on a loaded host that can take milliseconds.
+    @inline(__always)
+    func pollTimers() {
+        if let deadline = timers.armedHostDeadline, monotonicNanoseconds() >= deadline {
+            timers.update()
+        }
+    }
 }

@@ -19,6 +19,8 @@ public final class VirtualMachine: @unchecked Sendable {
     private let backgroundTimer: BackgroundTimer?
     private let deterministicClock: DeterministicClock?
     private let stopReason = Mutex<VMExit?>(nil)
+    /// Set once a stop is requested: read by every vCPU at every exit, so an atomic.
+    private let stopping = Atomic<Bool>(false)
     /// Where the boot CPU starts and what it gets in x0 (the DTB address).
     public let bootInfo: BootInfo
 
@@ -69,7 +71,7 @@ public final class VirtualMachine: @unchecked Sendable {
 
         for index in 0..<configuration.vcpuCount {
             let timers = VCPUTimers(counter: counter)
-            let vcpu = VCPU(index: index, vm: self, bus: bus, timers: timers)
+            let vcpu = VCPU(index: index, vm: self, bus: bus, timers: timers, trapTable: trapTable)
             vcpus.append(vcpu)
         }
         interruptController.connect(vcpus)
@@ -106,6 +108,7 @@ public final class VirtualMachine: @unchecked Sendable {
     /// Asks every vCPU to stop; the first reason given wins.
     func requestStop(_ reason: VMExit) {
         stopReason.withLock { if $0 == nil { $0 = reason } }
+        stopping.store(true, ordering: .releasing)
         for vcpu in vcpus { vcpu.kick() }
     }
 
@@ -115,16 +118,12 @@ public final class VirtualMachine: @unchecked Sendable {
     /// Bytes typed by the user, for the guest's PL011.
     public func receiveConsoleInput(_ bytes: [UInt8]) { devices.uart.receive(bytes) }
 
-    var isStopping: Bool { stopReason.withLock { $0 != nil } }
+    var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     /// Exit counts summed over all vCPUs (valid after `run` returns).
     public var statistics: ExitStatistics {
         var total = ExitStatistics()
-        for vcpu in vcpus {
-            var s = vcpu.statistics
-            s.instructions = vcpu.cpu.instructionsRetired
-            total.merge(s)
-        }
+        for vcpu in vcpus { total.merge(vcpu.statistics) }
         return total
     }
 
@@ -182,19 +181,25 @@ public final class VirtualMachine: @unchecked Sendable {
 extension VCPU {
     /// The host-clock run loop of one vCPU thread.
     func runOnOwnThread() {
+        var poweredOn = false
         while !vm.isStopping {
-            guard startIfReleased() else {
-                parker.park()
-                continue
+            if !poweredOn {
+                poweredOn = startIfReleased()
+                if !poweredOn { parker.park(); continue }
             }
-            let exit = cpu.run(budget: 1 << 22)
+            // A short budget: the thread checks its timers' deadline between slices.
+            let exit = cpu.run(budget: Self.sliceInstructions)
             switch handle(exit) {
-            case .run, .powerOff: continue
+            case .run: continue
+            case .powerOff: poweredOn = false
             case .stop: return
             case .wait: waitForInterrupt()
             }
         }
     }
+
+    /// Instructions per run slice in host-clock mode: about 20–100 µs of guest time.
+    static let sliceInstructions = 1 << 13
 
     /// WFI: block until an interrupt is pending for this vCPU (masked or not), a timer's
     /// deadline passes (the background timer kicks us), or the VM stops.
@@ -205,7 +210,37 @@ extension VCPU {
                 updateTimers()
                 continue
             }
-            parker.park()
+            guard let deadline = timers.armedHostDeadline else {
+                parker.park()
+                continue
+            }
+            // Sleep until shortly before the deadline, then watch the clock for the rest: a
+            // host sleep wakes 50–150 µs late here, a watched clock within a microsecond. The
+            // background timer fires at the same deadline; whichever notices first raises the
+            // line, and the other finds nothing to do.
+            let now = monotonicNanoseconds()
+            if now >= deadline {
+                updateTimers()
+                if !hasPendingInterrupt, timers.armedHostDeadline == deadline { parker.park() }
+                continue
+            }
+            let remaining = deadline - now
+            if remaining > Self.wakeMargin {
+                parker.park(timeoutNanoseconds: remaining - Self.wakeMargin)
+            } else {
+                while monotonicNanoseconds() < deadline && !hasPendingInterrupt
+                    && cpu.signals.pending & InterruptSignals.kick == 0 {
+                    spinHint()
+                }
+            }
         }
     }
+
+    /// How long before a timer deadline a waiting vCPU stops sleeping and watches the clock.
+    static let wakeMargin: UInt64 = 200_000
+}
+
+@inline(__always) func spinHint() {
+    // A pause between clock reads keeps the sibling hyperthread (if any) running.
+    _ = sched_yield()
 }

@@ -30,10 +30,14 @@ struct DemoGuestTests {
         let text = console.text
         let physical = try #require(number(after: "(PPI 30) taken after ", in: text))
         let virtual = try #require(number(after: "(PPI 27) taken after ", in: text))
-        // Armed at 5 ms and 10 ms: neither may come early, and the physical one comes first.
+        // Armed at 5 ms and 10 ms: neither may come early. How late they come depends on the
+        // host's load with the host clock; with the deterministic clock it is exact.
         #expect(physical >= 5_000)
         #expect(virtual >= 10_000)
-        #expect(physical < virtual)
+        if clock == .deterministic {
+            #expect(physical == 5_000)
+            #expect(virtual == 10_000)
+        }
         #expect(text.contains("Both timers delivered their interrupts"))
 
         // The physical timer was trapped and emulated; the virtual timer never left the CPU.
