@@ -87,19 +87,21 @@ import TestSupport
 
     // MARK: PL011
 
-    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3])
-    func uartReceiveInterruptEchoesHostInput(gic: VMConfiguration.GICVersion) throws {
-        let image = try GuestBuilder.build(["board/uart_echo.c"], defines: ["GIC_V3=\(gic == .v3 ? 1 : 0)"])
+    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3], [false, true])
+    func uartReceiveInterruptEchoesHostInput(gic: VMConfiguration.GICVersion, fifo: Bool) throws {
+        let image = try GuestBuilder.build(["board/uart_echo.c"],
+                                           defines: ["GIC_V3=\(gic == .v3 ? 1 : 0)", "FIFO=\(fifo ? 1 : 0)"])
         var configuration = VMConfiguration(kernel: image.bytes)
         configuration.gicVersion = gic
-        // More than the 1-character holding register (FIFO off at reset): the rest waits in the
-        // PL011's input queue and follows as the guest reads.
-        let run = try runGuest(configuration, input: Array("hello from the host\r".utf8), after: "ready\n")
+        // More than the 1-character holding register and than the 32-entry FIFO: the rest waits
+        // in the PL011's input queue and follows as the guest reads.
+        let line = "hello from the host, in a line longer than the receive FIFO"
+        let run = try runGuest(configuration, input: Array((line + "\r").utf8), after: "ready\n")
         expectPass(run.output, run.exit)
         #expect(run.output == """
             pl011 fr 0x90 part 0x011 designer 0x41
             ready
-            echo: hello from the host
+            echo: \(line)
             PASS
 
             """)
@@ -107,8 +109,8 @@ import TestSupport
 
     // MARK: Device tree in x0
 
-    @Test(arguments: [(128 as UInt64) << 20, 1 << 30], [VMConfiguration.PSCIConduit.hvc])
-    func deviceTreeInX0DescribesTheMachineAndLiesInRAM(memory: UInt64, conduit: VMConfiguration.PSCIConduit) throws {
+    @Test(arguments: [(128 as UInt64) << 20, 1 << 30])
+    func deviceTreeInX0DescribesTheMachineAndLiesInRAM(memory: UInt64) throws {
         let image = try GuestBuilder.build(["board/fdt_boot.c", "board/boot_entry.S"])
         // The runtime's _start reuses x0, so boot at boot_entry (which records x0-x3) instead:
         // the ELF file with e_entry pointed there.
@@ -120,7 +122,6 @@ import TestSupport
         configuration.memorySize = memory
         configuration.vcpuCount = 3
         configuration.bootargs = "console=ttyAMA0 earlycon"
-        configuration.psciConduit = conduit
         let run = try runGuest(configuration)
         expectPass(run.output, run.exit)
         #expect(run.bootInfo.entry == entry)

@@ -2,7 +2,8 @@
 // and identification registers at reset, then interrupt-driven receive through the GIC
 // (SPI 1 = INTID 33 on 'virt', level): the host types a line after "ready"; the IRQ handler
 // drains the receive FIFO and clears the interrupt; the main loop echoes the line.
-// Built with -DGIC_V3=1 or 0 to match the VM's GIC.
+// Built with -DGIC_V3=1 or 0 to match the VM's GIC, and -DFIFO=1 to turn on the 32-entry
+// receive FIFO (UARTLCR_H.FEN) instead of the 1-character holding register of reset.
 #include "runtime.h"
 
 #ifndef GIC_V3
@@ -17,6 +18,11 @@
 #define UARTRIS   0x03C
 #define UARTMIS   0x040
 #define UARTICR   0x044
+#ifndef FIFO
+#define FIFO 0
+#endif
+#define LCR_H_FEN (1u << 4)
+#define LCR_H_WLEN8 (3u << 5)
 #define FR_RXFE   (1u << 4)
 #define FR_TXFF   (1u << 5)
 #define FR_TXFE   (1u << 7)
@@ -74,6 +80,7 @@ int main(void) {
     set_irq_handler(on_irq);
     if (GIC_V3) { gicv3_init(0); gicv3_enable_irq(0, UART_INTID, 0x80); }
     else { gicv2_init(); gicv2_enable_irq(UART_INTID, 0x80); }
+    if (FIFO) set_uart(UARTLCR_H, LCR_H_FEN | LCR_H_WLEN8);
     set_uart(UARTICR, 0x7FF);
     set_uart(UARTIMSC, INT_RX | INT_RT);
     puts("ready");
