@@ -1,0 +1,41 @@
+import Testing
+@testable import Machine
+
+/// Guest programs (guests/gic/) that drive the virtual GIC the way an operating system does, each
+/// run on the whole board with GICv2 and with GICv3: the same C source, built for either.
+struct GICGuestTests {
+    static let common = ["gic/gicx.c"]
+
+    /// Runs a GIC guest built for `gic` on a board with that GIC and `vcpus` vCPUs.
+    func run(_ sources: [String], gic: VMConfiguration.GICVersion, vcpus: Int = 1,
+             defines: [String] = []) throws -> BoardGuestRun {
+        let versionDefines = gic == .v3 ? ["GIC_V3=1"] : []
+        return try runOnBoard(sources + Self.common, defines: defines + versionDefines, timeoutSeconds: 60) {
+            $0.gicVersion = gic
+            $0.vcpuCount = vcpus
+        }
+    }
+
+    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3], [2, 4])
+    func everyVCPUSendsAnSGIToEveryOther(gic: VMConfiguration.GICVersion, vcpus: Int) throws {
+        let result = try run(["gic/ipi.c", "gic/secondary.S", "gic/secondary.c"], gic: gic, vcpus: vcpus,
+                             defines: ["NCPUS=\(vcpus)"])
+        #expect(result.verdict == "PASS", "\(result.output)")
+        #expect(result.exit == .systemOff)
+        #expect(result.output.contains("\(vcpus) vCPUs exchanged \(vcpus * (vcpus - 1) * 3) SGIs"))
+    }
+
+    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3])
+    func aPPIGoesPendingActiveAndInactiveWithSplitEOI(gic: VMConfiguration.GICVersion) throws {
+        let result = try run(["gic/ppi_states.c"], gic: gic)
+        #expect(result.verdict == "PASS", "\(result.output)")
+        #expect(result.exit == .systemOff)
+    }
+
+    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3])
+    func priorityPreemptionMaskAndBinaryPoint(gic: VMConfiguration.GICVersion) throws {
+        let result = try run(["gic/priority.c"], gic: gic)
+        #expect(result.verdict == "PASS", "\(result.output)")
+        #expect(result.exit == .systemOff)
+    }
+}

@@ -1,0 +1,88 @@
+// IPIs between vCPUs: every vCPU sends SGIs to every other one, ROUNDS times, and counts what it
+// receives. vCPU s sends INTID s + 1 (GICv2: GICD_SGIR with a CPU target list; GICv3:
+// ICC_SGI1R_EL1 with Aff1.Aff0 and a target list), to all the others in one write. A receiver
+// checks the INTID and, on GICv2, that GICC_IAR bits 12:10 name the sender. Each sender waits
+// until every target has counted round r before sending round r + 1, so no SGI can merge with
+// a still-pending one and the counts must be exact: ROUNDS from each sender, nothing else.
+// Build with -DNCPUS=n (and the VM with n vCPUs).
+#include "gicx.h"
+#include "secondary.h"
+
+#ifndef NCPUS
+#error "NCPUS: the number of vCPUs"
+#endif
+#define ROUNDS 3
+#define SGI_PRIORITY 0x80
+
+// received[r][s]: SGIs vCPU r took from vCPU s. Each row is written only by its receiver.
+static volatile uint32_t received[NCPUS][NCPUS];
+static volatile uint32_t spurious[NCPUS];
+static volatile uint32_t ready[NCPUS], done[NCPUS];
+static volatile uint32_t bad_iar[NCPUS];
+
+static bool on_irq(struct exception_frame *frame, int kind) {
+    (void)frame;
+    if (kind != (EXC_CURRENT_SPX | EXC_IRQ)) return false;
+    uint32_t me = gicx_this_cpu();
+    uint32_t iar = gicx_ack();
+    uint32_t intid = gicx_intid(iar);
+    if (intid == GIC_SPURIOUS) { spurious[me]++; return true; }
+    uint32_t sender = intid - 1;
+#ifndef GIC_V3
+    if (((iar >> 10) & 7) != sender) bad_iar[me] = iar | 0x80000000u;
+#endif
+    if (intid < 1 || intid > NCPUS || sender == me) bad_iar[me] = iar | 0x80000000u;
+    else received[me][sender]++;
+    gicx_eoi(iar);
+    return true;
+}
+
+static void check_receivers(void) {
+    for (uint32_t c = 0; c < NCPUS; c++)
+        if (bad_iar[c]) fail("vCPU %u: unexpected IAR 0x%x", c, bad_iar[c] & 0x7FFFFFFF);
+}
+
+static void run(uint32_t me) {
+    gicx_init_cpu(me);
+    for (uint32_t s = 0; s < NCPUS; s++) gicx_enable_private(me, s + 1, SGI_PRIORITY);
+    ready[me] = 1;
+    for (uint32_t c = 0; c < NCPUS; c++) while (!ready[c]) {}
+    irq_enable();
+
+    uint32_t others = ((1u << NCPUS) - 1) & ~(1u << me);
+    for (uint32_t round = 1; round <= ROUNDS; round++) {
+        gicx_send_sgi(me + 1, others);
+        for (uint32_t t = 0; t < NCPUS; t++) {
+            if (t == me) continue;
+            while (received[t][me] < round) check_receivers();
+        }
+    }
+    for (uint32_t s = 0; s < NCPUS; s++) {
+        if (s != me) while (received[me][s] < ROUNDS) check_receivers();
+    }
+    done[me] = 1;
+}
+
+void secondary_main(uint64_t cpu) {
+    run((uint32_t)cpu);
+}
+
+int main(void) {
+    set_irq_handler(on_irq);
+    CHECK_EQ(gicx_this_cpu(), 0);
+    for (uint32_t c = 1; c < NCPUS; c++) start_secondary(c);
+    run(0);
+    for (uint32_t c = 0; c < NCPUS; c++) while (!done[c]) check_receivers();
+    irq_disable();
+    check_receivers();
+    for (uint32_t r = 0; r < NCPUS; r++) {
+        for (uint32_t s = 0; s < NCPUS; s++) {
+            uint32_t expected = r == s ? 0 : ROUNDS;
+            if (received[r][s] != expected)
+                fail("vCPU %u took %u SGIs from vCPU %u, expected %u", r, received[r][s], s, expected);
+        }
+        CHECK_EQ(spurious[r], 0);
+    }
+    printf("%s: %d vCPUs exchanged %d SGIs\n", GIC_NAME, NCPUS, NCPUS * (NCPUS - 1) * ROUNDS);
+    pass();
+}
