@@ -36,6 +36,13 @@ struct GICGuestTests {
     }
 
     @Test(arguments: [VMConfiguration.GICVersion.v2, .v3])
+    func theVirtualTimersLevelSensitivePPIStaysPendingWhileActive(gic: VMConfiguration.GICVersion) throws {
+        let result = try run(["gic/ppi_timer.c"], gic: gic)
+        #expect(result.verdict == "PASS", "\(result.output)")
+        #expect(result.exit == .systemOff)
+    }
+
+    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3])
     func priorityPreemptionMaskAndBinaryPoint(gic: VMConfiguration.GICVersion) throws {
         let result = try run(["gic/priority.c"], gic: gic)
         #expect(result.verdict == "PASS", "\(result.output)")
