@@ -8,18 +8,22 @@ struct GICGuestTests {
 
     /// Runs a GIC guest built for `gic` on a board with that GIC and `vcpus` vCPUs.
     func run(_ sources: [String], gic: VMConfiguration.GICVersion, vcpus: Int = 1,
-             defines: [String] = []) throws -> BoardGuestRun {
+             clock: VMConfiguration.ClockMode = .host, defines: [String] = []) throws -> BoardGuestRun {
         let versionDefines = gic == .v3 ? ["GIC_V3=1"] : []
         return try runOnBoard(sources + Self.common, defines: defines + versionDefines, timeoutSeconds: 60) {
             $0.gicVersion = gic
             $0.vcpuCount = vcpus
+            $0.clock = clock
         }
     }
 
-    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3], [2, 4])
-    func everyVCPUSendsAnSGIToEveryOther(gic: VMConfiguration.GICVersion, vcpus: Int) throws {
+    /// With the host clock every vCPU is a thread; with the deterministic clock one thread runs
+    /// them in turn, so a vCPU spinning on another's progress must still let it run.
+    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3], [(2, VMConfiguration.ClockMode.host), (4, .host), (4, .deterministic)])
+    func everyVCPUSendsAnSGIToEveryOther(gic: VMConfiguration.GICVersion, run setup: (vcpus: Int, clock: VMConfiguration.ClockMode)) throws {
+        let vcpus = setup.vcpus
         let result = try run(["gic/ipi.c", "gic/secondary.S", "gic/secondary.c"], gic: gic, vcpus: vcpus,
-                             defines: ["NCPUS=\(vcpus)"])
+                             clock: setup.clock, defines: ["NCPUS=\(vcpus)"])
         #expect(result.verdict == "PASS", "\(result.output)")
         #expect(result.exit == .systemOff)
         #expect(result.output.contains("\(vcpus) vCPUs exchanged \(vcpus * (vcpus - 1) * 3) SGIs"))
