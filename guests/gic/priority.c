@@ -154,6 +154,8 @@ int main(void) {
     take_pending();
     // SUBPRIO waited for LOW's EOI; GROUP preempted LOW.
     EXPECT_EVENTS(LOW, GROUP, 100 + GROUP, 100 + LOW, SUBPRIO, 100 + SUBPRIO);
+    // RPR is the group priority of the active interrupt: 0x98 runs at 0x90, 0x88 at 0x80.
+    CHECK_EQ(rpr_inside[LOW], 0x90);
     CHECK_EQ(rpr_inside[GROUP], 0x80);
     CHECK_EQ(gicx_rpr(), 0xFF);
 
@@ -163,6 +165,7 @@ int main(void) {
     pend(LOW);
     take_pending();
     EXPECT_EVENTS(LOW, SUBPRIO, 100 + SUBPRIO, 100 + LOW);
+    CHECK_EQ(rpr_inside[LOW], 0x98);
     CHECK_EQ(rpr_inside[SUBPRIO], 0x90);
 
     CHECK_EQ(spurious, 0);
