@@ -66,6 +66,11 @@ void gicx_send_sgi(uint32_t intid, uint32_t targets) {
     write_sysreg(ICC_SGI1R_EL1, (uint64_t)(intid & 0xF) << 24 | (targets & 0xFFFF));
     isb();
 }
+void gicx_send_sgi_to_others(uint32_t intid) {
+    dsb_sy();
+    write_sysreg(ICC_SGI1R_EL1, 1UL << 40 | (uint64_t)(intid & 0xF) << 24);
+    isb();
+}
 #else
 uint32_t gicx_ack(void) { return mmio_read32(GICC_BASE + GICC_IAR); }
 void gicx_eoi(uint32_t iar) { mmio_write32(GICC_BASE + GICC_EOIR, iar); dsb_sy(); }
@@ -84,6 +89,11 @@ void gicx_send_sgi(uint32_t intid, uint32_t targets) {
     // TargetListFilter 0b00: the CPUs in CPUTargetList [23:16].
     dsb_sy();
     mmio_write32(GICD_BASE + GICD_SGIR, (targets & 0xFF) << 16 | (intid & 0xF));
+    dsb_sy();
+}
+void gicx_send_sgi_to_others(uint32_t intid) {
+    dsb_sy();
+    mmio_write32(GICD_BASE + GICD_SGIR, 1u << 24 | (intid & 0xF));
     dsb_sy();
 }
 #endif

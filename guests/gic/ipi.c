@@ -1,6 +1,7 @@
 // IPIs between vCPUs: every vCPU sends SGIs to every other one, ROUNDS times, and counts what it
 // receives. vCPU s sends INTID s + 1 (GICv2: GICD_SGIR with a CPU target list; GICv3:
-// ICC_SGI1R_EL1 with Aff1.Aff0 and a target list), to all the others in one write. A receiver
+// ICC_SGI1R_EL1 with Aff1.Aff0 and a target list), to all the others in one write; round 2
+// uses the "all but self" form instead (GICv2 TargetListFilter 0b01, GICv3 IRM). A receiver
 // checks the INTID and, on GICv2, that GICC_IAR bits 12:10 name the sender. Each sender waits
 // until every target has counted round r before sending round r + 1, so no SGI can merge with
 // a still-pending one and the counts must be exact: ROUNDS from each sender, nothing else.
@@ -58,7 +59,8 @@ static void run(uint32_t me) {
 
     uint32_t others = ((1u << NCPUS) - 1) & ~(1u << me);
     for (uint32_t round = 1; round <= ROUNDS; round++) {
-        gicx_send_sgi(me + 1, others);
+        if (round == 2) gicx_send_sgi_to_others(me + 1);
+        else gicx_send_sgi(me + 1, others);
         for (uint32_t t = 0; t < NCPUS; t++) {
             if (t == me) continue;
             while (received[t][me] < round) check_receivers();
