@@ -71,6 +71,7 @@ void gicx_send_sgi_to_others(uint32_t intid) {
     write_sysreg(ICC_SGI1R_EL1, 1UL << 40 | (uint64_t)(intid & 0xF) << 24);
     isb();
 }
+void gicx_send_sgi_to_self(uint32_t intid) { gicx_send_sgi(intid, 1u << gicx_this_cpu()); }
 #else
 uint32_t gicx_ack(void) { return mmio_read32(GICC_BASE + GICC_IAR); }
 void gicx_eoi(uint32_t iar) { mmio_write32(GICC_BASE + GICC_EOIR, iar); dsb_sy(); }
@@ -94,6 +95,11 @@ void gicx_send_sgi(uint32_t intid, uint32_t targets) {
 void gicx_send_sgi_to_others(uint32_t intid) {
     dsb_sy();
     mmio_write32(GICD_BASE + GICD_SGIR, 1u << 24 | (intid & 0xF));
+    dsb_sy();
+}
+void gicx_send_sgi_to_self(uint32_t intid) {
+    dsb_sy();
+    mmio_write32(GICD_BASE + GICD_SGIR, 2u << 24 | (intid & 0xF));
     dsb_sy();
 }
 #endif

@@ -65,6 +65,8 @@ void gicx_send_sgi(uint32_t intid, uint32_t targets);
 // Sends SGI `intid` to every vCPU but this one without naming them (GICv2: TargetListFilter
 // 0b01; GICv3: IRM = 1).
 void gicx_send_sgi_to_others(uint32_t intid);
+// Sends SGI `intid` to this vCPU (GICv2: TargetListFilter 0b10; GICv3: its own Aff0 bit).
+void gicx_send_sgi_to_self(uint32_t intid);
 
 // ISR_EL1.I: the CPU interface is signalling an IRQ to this vCPU now (whatever PSTATE.I).
 static inline bool irq_signalled(void) { isb(); return (read_sysreg(isr_el1) >> 7) & 1; }
