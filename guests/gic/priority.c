@@ -2,7 +2,7 @@
 //  1. nesting: while a low-priority handler runs with IRQs unmasked, a higher-priority PPI
 //     preempts it (a nested IRQ, RPR = its priority inside), an equal-priority one does not
 //     (HPPIR shows it, ISR_EL1.I stays clear) and is taken once the low one's EOI drops the
-//     running priority;
+//     running priority; a lower-priority PPI waits for a running higher one likewise;
 //  2. the priority mask: an interrupt is signalled only if its priority is higher (numerically
 //     lower) than PMR; PMR keeps 5 priority bits;
 //  3. the binary point: with group priority bits [7:4] a priority that differs only in the
@@ -65,6 +65,15 @@ static void while_low_runs(void) {
     }
 }
 
+// Runs inside HIGH's handler in scenario 5: a lower priority waits.
+static void while_high_runs(void) {
+    pend(LOW);
+    take_pending();
+    CHECK(!irq_signalled());
+    CHECK_EQ(gicx_hppir(), LOW);
+    CHECK_EQ(gicx_rpr(), 0x40);
+}
+
 static bool on_irq(struct exception_frame *frame, int kind) {
     (void)frame;
     if (kind != (EXC_CURRENT_SPX | EXC_IRQ)) return false;
@@ -75,6 +84,7 @@ static bool on_irq(struct exception_frame *frame, int kind) {
     record(intid);
     rpr_inside[intid] = gicx_rpr();
     if (intid == LOW) while_low_runs();
+    if (intid == HIGH && scenario == 5) while_high_runs();
     record(100 + intid);
     gicx_eoi(iar);
     return true;
@@ -168,6 +178,11 @@ int main(void) {
     CHECK_EQ(rpr_inside[LOW], 0x98);
     CHECK_EQ(rpr_inside[SUBPRIO], 0x90);
 
+    // 5. A lower priority (0x98) does not preempt a running higher one (0x40).
+    scenario = 5;
+    pend(HIGH);
+    take_pending();
+    EXPECT_EVENTS(HIGH, 100 + HIGH, LOW, 100 + LOW);
     CHECK_EQ(spurious, 0);
     CHECK_EQ(gicx_ack(), GIC_SPURIOUS);
     printf("%s: preemption, priority mask and binary point behave\n", GIC_NAME);
