@@ -13,10 +13,11 @@ struct DeviceTreeCommand: ParsableCommand {
 
     func run() throws {
         var configuration = VMConfiguration(kernel: [0])
-        try board.apply(to: &configuration)
+        try checkingUserInput { try board.apply(to: &configuration) }
         do {
             try configuration.validate()
-            try writeFile(output, VirtualMachine.generatedDeviceTree(for: configuration))
+            let blob = try VirtualMachine.generatedDeviceTree(for: configuration)
+            try checkingUserInput { try writeFile(output, blob) }
         } catch let error as VMError {
             printError(error.description)
             throw ExitCode(1)

@@ -41,3 +41,14 @@ func printError(_ message: String) {
     let line = "armvm: \(message)\n"
     _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
 }
+
+/// Runs `body`, turning a bad file or option (`ValidationError`) into the documented VMM-error
+/// status 1 with the message on standard error, instead of ArgumentParser's usage status 64.
+func checkingUserInput<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ValidationError {
+        printError(error.message)
+        throw ExitCode(1)
+    }
+}

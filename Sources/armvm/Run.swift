@@ -20,10 +20,13 @@ struct Run: ParsableCommand {
     @OptionGroup var board: BoardOptions
 
     func run() throws {
-        var configuration = VMConfiguration(kernel: try readFile(kernel, role: "kernel"))
-        try board.apply(to: &configuration)
-        if let initrd { configuration.initrd = try readFile(initrd, role: "initrd") }
-        if let dtb { configuration.deviceTree = try readFile(dtb, role: "device tree") }
+        var configuration = try checkingUserInput {
+            var configuration = VMConfiguration(kernel: try readFile(kernel, role: "kernel"))
+            try board.apply(to: &configuration)
+            if let initrd { configuration.initrd = try readFile(initrd, role: "initrd") }
+            if let dtb { configuration.deviceTree = try readFile(dtb, role: "device tree") }
+            return configuration
+        }
         configuration.console = standardOutputConsole
         let exit = try runVM(configuration, stats: stats)
         throw ExitCode(exit.status)

@@ -42,8 +42,8 @@ import TestSupport
             #expect(run.output.contains(line + "\n"), "missing '\(line)'")
         }
         // Every PSCI call went through HVC; no SMC reached the VMM.
-        #expect((run.statistics.exits[.hypervisorCall] ?? 0) >= 20)
-        #expect(run.statistics.exits[.secureMonitorCall] == nil)
+        #expect(run.statistics.exits(.hypervisorCall) >= 20)
+        #expect(run.statistics.exits(.secureMonitorCall) == 0)
     }
 
     @Test(arguments: [VMConfiguration.PSCIConduit.hvc, .smc])
@@ -64,7 +64,7 @@ import TestSupport
 
             """)
         // The wrong-conduit instruction still exits to the VMM, which makes it UNDEFINED.
-        #expect(run.statistics.exits[smc ? .hypervisorCall : .secureMonitorCall] == 1)
+        #expect(run.statistics.exits(smc ? .hypervisorCall : .secureMonitorCall) == 1)
     }
 
     @Test func systemResetEndsTheRunWithAResetRequest() throws {

@@ -17,21 +17,18 @@ import TestSupport
         /// broken files the test writes.
         let arguments: [String]
         let messages: [String]
-        /// The file and option checks that throw ArgumentParser's `ValidationError` end with its
-        /// status 64 (EX_USAGE), not the documented 1.
-        var exitsWithUsageStatus = false
         var testDescription: String { name }
     }
 
     static let badInputs: [BadInput] = [
         BadInput(name: "missing kernel file", arguments: ["run", "--kernel", "{missing}"],
-                 messages: ["cannot open kernel", "{missing}", "No such file"], exitsWithUsageStatus: true),
+                 messages: ["cannot open kernel", "{missing}", "No such file"]),
         BadInput(name: "empty kernel file", arguments: ["run", "--kernel", "{empty}"],
-                 messages: ["kernel", "{empty}", "empty"], exitsWithUsageStatus: true),
+                 messages: ["kernel", "{empty}", "empty"]),
         BadInput(name: "--memory with a bad unit", arguments: ["run", "--kernel", "{kernel}", "--memory", "12Q"],
-                 messages: ["--memory 12Q"], exitsWithUsageStatus: true),
+                 messages: ["--memory 12Q"]),
         BadInput(name: "--memory 0", arguments: ["run", "--kernel", "{kernel}", "--memory", "0"],
-                 messages: ["--memory 0"], exitsWithUsageStatus: true),
+                 messages: ["--memory 0"]),
         BadInput(name: "--memory too large", arguments: ["run", "--kernel", "{kernel}", "--memory", "16G"],
                  messages: ["--memory 16384M is too large", "at most 8192M"]),
         BadInput(name: "--memory too small", arguments: ["run", "--kernel", "{kernel}", "--memory", "8M"],
@@ -67,13 +64,7 @@ import TestSupport
             substitutions.reduce(s) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
         }
         let result = try ArmVMProcess.run(input.arguments.map(substitute))
-        if input.exitsWithUsageStatus {
-            withKnownIssue("armvm: readFile and parseMemorySize throw ValidationError, which exits 64, not 1") {
-                #expect(result.status == 1, "stderr: \(result.standardError)")
-            }
-        } else {
-            #expect(result.status == 1, "stderr: \(result.standardError)")
-        }
+        #expect(result.status == 1, "stderr: \(result.standardError)")
         for message in input.messages.map(substitute) {
             #expect(result.standardError.contains(message), "stderr lacks '\(message)': \(result.standardError)")
         }
