@@ -2,10 +2,12 @@
 #include "runtime.h"
 #include "smp.h"
 
-static void (*volatile entry_fn[SMP_MAX_CPUS])(uint64_t);
-static volatile uint64_t entry_arg[SMP_MAX_CPUS];
-// CPU 0 runs on the image's stack; CPU k (k >= 1) on smp_stacks[k - 1].
-uint8_t smp_stacks[SMP_MAX_CPUS - 1][SMP_STACK_SIZE] __attribute__((aligned(16)));
+// In .data, not .bss: linking this file must not lengthen every guest's bss zeroing (guests'
+// instruction counts are their time with --clock deterministic).
+__attribute__((section(".data.smp")))
+static void (*volatile entry_fn[SMP_MAX_CPUS])(uint64_t) = { 0 };
+__attribute__((section(".data.smp")))
+static volatile uint64_t entry_arg[SMP_MAX_CPUS] = { 0 };
 
 void smp_secondary_main(uint64_t cpu) {
     if (cpu >= SMP_MAX_CPUS || !entry_fn[cpu]) return;

@@ -1,6 +1,7 @@
 // Secondary CPUs for guests on the 'virt' board: PSCI CPU_ON (SMC64 function 0xC4000003 over
 // HVC) with the entry point in smp.S, which gives each CPU its own stack and the runtime's
-// exception vectors, then calls the C function registered for it.
+// exception vectors, then calls the C function registered for it. The secondaries' stacks
+// (SMP_STACK_SIZE each) lie in RAM just above the image's own stack.
 //
 // CPU k has MPIDR_EL1.Aff0 = k and is started with context id k. The rest of the runtime is
 // shared: exception handlers (set_irq_handler, ...) are global, so a handler that must know
