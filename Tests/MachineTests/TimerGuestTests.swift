@@ -131,9 +131,9 @@ struct TimerGuestTests {
 
     // MARK: 5. --ptimer absent / emulated, and trap counts
 
-    /// Absent, CNTP_* is UNDEFINED in the guest (EC 0) while the virtual timer works; emulated,
-    /// the same accesses work. Either way each CNTP_* access is one trap to the VMM and the
-    /// virtual timer none.
+    /// Absent, CNTP_* is UNDEFINED in the guest (EC 0), at EL1 and at EL0, while the virtual
+    /// timer works; emulated, the same accesses work. Either way each CNTP_* access that gets
+    /// past CNTKCTL_EL1 is one trap to the VMM, and the virtual timer causes none.
     @Test(arguments: gics, VMConfiguration.PhysicalTimerMode.allCases)
     func physicalTimerAbsentOrEmulated(gic: VMConfiguration.GICVersion, mode: VMConfiguration.PhysicalTimerMode) throws {
         let run = try Self.run("ptimer.c", gic: gic, defines: ["PTIMER_ABSENT=\(mode == .absent ? 1 : 0)"]) {
@@ -143,8 +143,12 @@ struct TimerGuestTests {
         #expect(run.verdict == "PASS", "\(run.output)")
         #expect(run.output.contains(mode == .absent ? "CNTP_* accesses are UNDEFINED" : "CNTP_* accesses work"))
         #expect(run.output.contains("virtual timer interrupt taken"))
+        #expect(run.output.contains(mode == .absent
+            ? "EL0: CNTP_CTL_EL0 traps to EL1 with EL0PTEN clear, UNDEFINED with it set"
+            : "EL0: CNTP_CTL_EL0 traps to EL1 with EL0PTEN clear, works with it set"))
         let traps = run.statistics.trappedRegisters
-        #expect(traps[.CNTP_CTL_EL0] == 5)
+        // 5 at EL1, and 1 at EL0 with EL0PTEN set (with it clear the access traps to EL1 first).
+        #expect(traps[.CNTP_CTL_EL0] == 6)
         #expect(traps[.CNTP_CVAL_EL0] == 2)
         #expect(traps[.CNTP_TVAL_EL0] == 2)
         for register in [SystemRegister.CNTV_CTL_EL0, .CNTV_CVAL_EL0, .CNTV_TVAL_EL0, .CNTVCT_EL0, .CNTPCT_EL0] {

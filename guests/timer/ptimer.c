@@ -2,7 +2,10 @@
 // before the series, -DPTIMER_ABSENT=1): absent, every CNTP_CTL/CVAL/TVAL_EL0 access at EL1 is
 // UNDEFINED (ESR EC 0, IL 1, ELR at the instruction); present, the same accesses work. The
 // physical counter and the virtual timer work either way. Accesses: 3 reads and 2 writes of
-// CNTP_CTL_EL0, 1 read and 1 write each of CNTP_CVAL_EL0 and CNTP_TVAL_EL0.
+// CNTP_CTL_EL0, 1 read and 1 write each of CNTP_CVAL_EL0 and CNTP_TVAL_EL0 at EL1; then two
+// reads of CNTP_CTL_EL0 at EL0: with CNTKCTL_EL1.EL0PTEN clear it traps to EL1 (EC 0x18) in
+// both modes without reaching the VMM (the EL1 trap has priority over the EL2 one); with it
+// set it reaches the VMM and is UNDEFINED (absent) or reads the register (emulated).
 #include "tlib.h"
 #include "timers.h"
 
@@ -10,11 +13,20 @@
 #define PTIMER_ABSENT 1
 #endif
 
-static volatile struct { int count; uint64_t esr, elr; } undef;
+static volatile struct { int count; uint64_t esr, elr; int kind; } undef;
+static volatile struct { int count; uint64_t esr; } el0_trap;
 
 static bool on_sync(struct exception_frame *f, int kind) {
-    if (kind != (EXC_CURRENT_SPX | EXC_SYNC) || esr_ec(f->esr) != 0) return false;
+    if (kind == (EXC_LOWER_A64 | EXC_SYNC) && esr_ec(f->esr) == 0x18) {
+        el0_trap.count++;
+        el0_trap.esr = f->esr;
+        f->x[5] = 0xBEEF;
+        f->elr += 4;
+        return true;
+    }
+    if (esr_ec(f->esr) != 0) return false;
     undef.count++;
+    undef.kind = kind;
     undef.esr = f->esr;
     undef.elr = f->elr;
     f->x[5] = 0xDEAD;
@@ -32,6 +44,14 @@ ACCESS(read_cval, "mrs x5, cntp_cval_el0")
 ACCESS(write_cval, "msr cntp_cval_el0, x5")
 ACCESS(read_tval, "mrs x5, cntp_tval_el0")
 ACCESS(write_tval, "msr cntp_tval_el0, x5")
+
+static uint64_t el0_read_ctl(uint64_t a) {
+    (void)a;
+    uint64_t v;
+    __asm__ volatile("mov x5, #0x5A\n\tmrs x5, cntp_ctl_el0\n\tmov %0, x5" : "=r"(v) :: "x5");
+    return v;
+}
+static uint8_t el0_stack[4096] __attribute__((aligned(16)));
 
 static uint64_t access(const char *what, uint64_t (*fn)(uint64_t, uint64_t *), uint64_t value) {
     int before = undef.count;
@@ -91,5 +111,30 @@ int main(void) {
     set_cntv_ctl(0);
     gic_eoi(iar);
     puts("virtual timer interrupt taken");
+
+    // At EL0.
+    int undefs = undef.count;
+    set_cntkctl(0);
+    uint64_t v = run_el0(el0_read_ctl, 0, (uint64_t)(el0_stack + sizeof el0_stack));
+    CHECK_EQ(el0_trap.count, 1);
+    CHECK_EQ(el0_trap.esr, 0x18ul << 26 | 1ul << 25 | 3ul << 20 | 1ul << 17 | 3ul << 14 | 14ul << 10
+                           | 5ul << 5 | 2ul << 1 | 1);
+    CHECK_EQ(v, 0xBEEF);
+    CHECK_EQ(undef.count, undefs);
+    set_cntkctl(1u << 9);                         // EL0PTEN
+    v = run_el0(el0_read_ctl, 0, (uint64_t)(el0_stack + sizeof el0_stack));
+    CHECK_EQ(el0_trap.count, 1);
+    if (PTIMER_ABSENT) {
+        CHECK_EQ(undef.count, undefs + 1);
+        CHECK_EQ(undef.kind, EXC_LOWER_A64 | EXC_SYNC);
+        CHECK_EQ(undef.esr, 1ul << 25);
+        CHECK_EQ(v, 0xDEAD);
+        puts("EL0: CNTP_CTL_EL0 traps to EL1 with EL0PTEN clear, UNDEFINED with it set");
+    } else {
+        CHECK_EQ(undef.count, undefs);
+        CHECK_EQ(v, 0);
+        puts("EL0: CNTP_CTL_EL0 traps to EL1 with EL0PTEN clear, works with it set");
+    }
+    set_cntkctl(0);
     pass();
 }
