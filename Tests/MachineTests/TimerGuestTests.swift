@@ -106,12 +106,7 @@ struct TimerGuestTests {
     /// deadlines; each takes exactly its own INTID 30 and 27, none before its own deadline.
     @Test(arguments: gics, clocks)
     func eachVCPUGetsOnlyItsOwnTimerInterrupts(gic: VMConfiguration.GICVersion, clock: VMConfiguration.ClockMode) throws {
-        let run = try runOnBoard(["timer/percpu.c", "timer/tlib.c"],
-                                 defines: [gic == .v2 ? "GIC_VERSION=2" : "GIC_VERSION=3"]) { configuration in
-            configuration.gicVersion = gic
-            configuration.clock = clock
-            configuration.vcpuCount = 4
-        }
+        let run = try Self.run("percpu.c", gic: gic, clock: clock) { $0.vcpuCount = 4 }
         #expect(run.exit == .systemOff)
         #expect(run.verdict == "PASS", "\(run.output)")
         for cpu in 0..<4 {

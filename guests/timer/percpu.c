@@ -98,6 +98,8 @@ int main(void) {
         int64_t r = smp_start_cpu(k, cpu_main, k);
         if (r != PSCI_SUCCESS) fail("CPU_ON of CPU %u returned %d", k, (int)r);
     }
+    // The board has no CPU 4.
+    CHECK_EQ(smp_start_cpu(NCPUS, cpu_main, NCPUS), (uint64_t)PSCI_INVALID_PARAMETERS);
     cpu_main(0);
     while (!all(1)) {}
 
