@@ -117,9 +117,11 @@ struct TimerGuestTests {
             #expect(times[3] >= UInt64(4_000 * (cpu + 1) + 2_000))
             #expect(times[5] >= 22_000)
             if clock == .deterministic {
+                // Each of these deadlines is the only one at its time: the clock jumps to it
+                // while every vCPU waits. (The common end time wakes all four at once, so
+                // which runs first, and how long, is up to the scheduler: no exact value.)
                 #expect(times[1] == UInt64(4_000 * (cpu + 1)))
                 #expect(times[3] == UInt64(4_000 * (cpu + 1) + 2_000))
-                #expect(times[5] == 22_000)
             }
         }
     }
