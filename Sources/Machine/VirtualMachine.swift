@@ -152,10 +152,11 @@ public final class VirtualMachine: @unchecked Sendable {
                     if vcpu.hasPendingInterrupt { waiting[vcpu.index] = false } else { continue }
                 }
                 anyRan = true
-                let before = vcpu.cpu.instructionsRetired
+                clock.begin(vcpu.cpu)
                 let exit = vcpu.cpu.run(budget: slice)
-                clock.advance(instructions: vcpu.cpu.instructionsRetired &- before)
-                switch vcpu.handle(exit) {
+                let next = vcpu.handle(exit)
+                clock.end()
+                switch next {
                 case .wait: waiting[vcpu.index] = !vcpu.hasPendingInterrupt
                 case .stop, .run, .powerOff: break
                 }
