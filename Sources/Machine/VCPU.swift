@@ -22,6 +22,18 @@ final class VCPU: @unchecked Sendable {
     unowned let vm: VirtualMachine
     private let trapTable: SystemRegisterTrapTable
 
+    /// How late a timed sleep of this thread has been waking, smoothed (ns); see `wakeMargin`.
+    private var oversleep: UInt64 = 100_000
+
+    /// How long before a timer deadline a vCPU in WFI stops sleeping and watches the clock:
+    /// twice the oversleep observed recently, between 50 µs and 2 ms.
+    var wakeMargin: UInt64 { min(max(2 * oversleep, 50_000), 2_000_000) }
+
+    func recordOversleep(_ sample: UInt64) {
+        let clamped = min(sample, 2_000_000)
+        oversleep = oversleep - oversleep / 8 + clamped / 8
+    }
+
     /// Written by PSCI CPU_ON from another vCPU; taken by this vCPU's thread when it powers on.
     private let startRequest = Mutex<(entry: UInt64, context: UInt64)?>(nil)
 

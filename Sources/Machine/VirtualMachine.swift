@@ -215,33 +215,39 @@ extension VCPU {
                 parker.park()
                 continue
             }
-            // Sleep until shortly before the deadline, then watch the clock for the rest: a
-            // host sleep wakes 50–150 µs late here, a watched clock within a microsecond. The
-            // background timer fires at the same deadline; whichever notices first raises the
-            // line, and the other finds nothing to do.
+            // Sleep until shortly before the deadline, then watch for the line: a host sleep
+            // wakes 50–500 µs late here, a watched flag within a microsecond. The background
+            // timer raises the line at the deadline (the seed's design); this thread raises it
+            // itself only if that has not happened a little after the deadline, so the two do
+            // not contend for the timers' lock at the very moment that matters.
             let now = monotonicNanoseconds()
-            if now >= deadline {
+            if now >= deadline &+ Self.backgroundGrace {
                 updateTimers()
                 if !hasPendingInterrupt, timers.armedHostDeadline == deadline { parker.park() }
                 continue
             }
+            if now >= deadline {
+                while monotonicNanoseconds() < deadline &+ Self.backgroundGrace && !hasPendingInterrupt
+                    && cpu.signals.pending & InterruptSignals.kick == 0 {}
+                continue
+            }
             let remaining = deadline - now
-            if remaining > Self.wakeMargin {
-                parker.park(timeoutNanoseconds: remaining - Self.wakeMargin)
+            let margin = wakeMargin
+            if remaining > margin {
+                let target = deadline - margin
+                parker.park(timeoutNanoseconds: remaining - margin)
+                // Learn how late this host wakes a sleeper, to stop sleeping that much earlier.
+                let woke = monotonicNanoseconds()
+                if woke > target { recordOversleep(woke - target) }
             } else {
+                // The last stretch: watch the clock (no yield: on a busy host a yield can give
+                // the core away for a whole scheduler slice).
                 while monotonicNanoseconds() < deadline && !hasPendingInterrupt
-                    && cpu.signals.pending & InterruptSignals.kick == 0 {
-                    spinHint()
-                }
+                    && cpu.signals.pending & InterruptSignals.kick == 0 {}
             }
         }
     }
 
-    /// How long before a timer deadline a waiting vCPU stops sleeping and watches the clock.
-    static let wakeMargin: UInt64 = 200_000
-}
-
-@inline(__always) func spinHint() {
-    // A pause between clock reads keeps the sibling hyperthread (if any) running.
-    _ = sched_yield()
+    /// How long after a deadline a vCPU in WFI leaves raising the line to the background timer.
+    static let backgroundGrace: UInt64 = 100_000
 }
