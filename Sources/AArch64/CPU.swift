@@ -54,6 +54,8 @@ public final class CPU {
     }
     /// Whether `pendingExit` is set: the run loop's per-instruction test is one byte load.
     var exitRequested = false
+    /// The vCPUs that broadcast TLB maintenance reaches (see `CPUGroup`); at first this CPU alone.
+    public private(set) var group = CPUGroup()
     /// Decoded forms of recently executed instructions (see `DecodedInstruction`).
     let decodeCache = DecodeCache()
 
@@ -82,12 +84,21 @@ public final class CPU {
         regs.initialize(repeating: 0, count: RegisterSlot.count)
         vregs = .allocate(capacity: 64)
         vregs.initialize(repeating: 0, count: 64)
+        group.add(signals)
         sys.mpidr = 0x8000_0000 | UInt64(id & 0xFF) | UInt64((id >> 8) & 0xFF) << 8
     }
 
     deinit {
         regs.deallocate()
         vregs.deallocate()
+    }
+
+    /// Moves this vCPU into `group`, the set of vCPUs of its VM: the Machine calls it once per
+    /// vCPU with the VM's single group before any of them runs, so that TLBI ...IS reaches all.
+    public func join(_ group: CPUGroup) {
+        self.group.remove(signals)
+        self.group = group
+        group.add(signals)
     }
 
     // MARK: Register access
@@ -330,8 +341,10 @@ public final class CPU {
         return .budgetExhausted
     }
 
-    /// Kicks and interrupts: returns an exit for a kick, takes an unmasked IRQ or FIQ.
+    /// TLB flushes, kicks and interrupts: drops the TLB if another vCPU broadcast a TLBI,
+    /// returns an exit for a kick, takes an unmasked IRQ or FIQ.
     private func serviceSignals() -> VCPUExit? {
+        if signals.pending & InterruptSignals.tlbFlush != 0, signals.consumeTLBFlush() { invalidateTLB() }
         if signals.pending & InterruptSignals.kick != 0, signals.consumeKick() { return .kicked }
         takePendingInterrupt()
         return nil
