@@ -196,7 +196,6 @@ public final class CPU {
                 remaining &-= 1
                 let instruction = page.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: instructionPC & 0xFFF),
                                                      as: UInt32.self)
-                let next = instructionPC &+ 4
                 let slot = cache + Int(truncatingIfNeeded: (instructionPC >> 2) & DecodeCache.indexMask)
                 if slot.pointee.raw != instruction { slot.pointee = DecodedInstruction.decode(instruction) }
                 // Operands are read in each case, so that a case loads only what it uses.
@@ -204,12 +203,15 @@ public final class CPU {
                 @inline(__always) func rn() -> Int { Int(truncatingIfNeeded: slot.pointee.rn) }
                 @inline(__always) func rm() -> Int { Int(truncatingIfNeeded: slot.pointee.rm) }
                 @inline(__always) func imm() -> UInt64 { UInt64(bitPattern: slot.pointee.imm) }
-                var target = next
+                // Reloaded where needed rather than kept live across the dispatch.
+                @inline(__always) func next() -> UInt64 { instructionPC &+ 4 }
+                @inline(__always) func word() -> UInt32 { slot.pointee.raw }
+                var target = instructionPC &+ 4
                 switch slot.pointee.operation {
                 case .generic:
                     currentInstructionPC = instructionPC
-                    pc = next
-                    execute(instruction)
+                    pc = next()
+                    execute(word())
                     retired &+= 1
                     if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                     continue outer
@@ -259,6 +261,42 @@ public final class CPU {
                     let flagged = subtractWithFlags(r[rn()], r[rm()] &<< imm(), is64: true)
                     nzcv = flagged.nzcv
                     r[rd()] = flagged.result
+                case .and32:
+                    let i = imm()
+                    r[rd()] = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8))) & 0xFFFF_FFFF
+                case .orr32:
+                    let i = imm()
+                    r[rd()] = (r[rn()] | ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))) & 0xFFFF_FFFF
+                case .eor32:
+                    let i = imm()
+                    r[rd()] = (r[rn()] ^ ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))) & 0xFFFF_FFFF
+                case .ands32:
+                    let i = imm()
+                    let result = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8))) & 0xFFFF_FFFF
+                    nzcv = logicalFlags(result, is64: false)
+                    r[rd()] = result
+                case .addRegister32:
+                    r[rd()] = (r[rn()] &+ (r[rm()] &<< imm())) & 0xFFFF_FFFF
+                case .subtractRegister32:
+                    r[rd()] = (r[rn()] &- (r[rm()] &<< imm())) & 0xFFFF_FFFF
+                case .addRegisterFlags32:
+                    let flagged = addWithFlags(r[rn()], r[rm()] &<< imm(), is64: false)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .subtractRegisterFlags32:
+                    let flagged = subtractWithFlags(r[rn()], r[rm()] &<< imm(), is64: false)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .moveKeep64:
+                    let shift = UInt64(rm())
+                    r[rd()] = (r[rn()] & ~(0xFFFF &<< shift)) | imm() &<< shift
+                case .moveKeep32:
+                    let shift = UInt64(rm())
+                    r[rd()] = ((r[rn()] & ~(0xFFFF &<< shift)) | imm() &<< shift) & 0xFFFF_FFFF
+                case .pcRelative:
+                    r[rd()] = instructionPC &+ imm()
+                case .pcRelativePage:
+                    r[rd()] = (instructionPC & ~0xFFF) &+ imm()
                 case .unsignedBitfield64:
                     r[rd()] = (r[rn()] &<< imm()) &>> UInt64(rm())
                 case .signedBitfield64:
@@ -278,7 +316,7 @@ public final class CPU {
                 case .branch:
                     target = instructionPC &+ imm()
                 case .branchLink:
-                    r[30] = next
+                    r[30] = next()
                     target = instructionPC &+ imm()
                 case .branchConditional:
                     let table = UnsafeRawPointer(slot).loadUnaligned(
@@ -299,14 +337,22 @@ public final class CPU {
                     continue outer
                 case .branchLinkRegister:
                     pc = r[rn()]
-                    r[30] = next
+                    r[30] = next()
                     retired &+= 1
                     continue outer
                 case .load64, .load32, .store64, .store32:
                     // A fault takes a data abort, which needs the PCs and moves the PC.
                     currentInstructionPC = instructionPC
-                    pc = next
-                    let address = r[rn()] &+ imm()
+                    pc = next()
+                    let base = r[rn()]
+                    if rn() == 31, base & 0xF != 0 {
+                        // A misaligned SP: the full decoder checks SCTLR_EL1.SA/SA0.
+                        execute(word())
+                        retired &+= 1
+                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                        continue outer
+                    }
+                    let address = base &+ imm()
                     let completed: Bool
                     switch slot.pointee.operation {
                     case .load64:
@@ -331,7 +377,7 @@ public final class CPU {
                 retired &+= 1
                 // Stay in the block for straight-line code and short branches in this page.
                 if remaining <= 0 || (target ^ instructionPC) > 0xFFF
-                    || (target != next && signals.pending != 0) {
+                    || (target &- instructionPC != 4 && signals.pending != 0) {
                     pc = target
                     continue outer
                 }

@@ -16,6 +16,13 @@ enum FastOperation: UInt8 {
     case and64, orr64, eor64, ands64
     /// Add/subtract (shifted register), LSL only, 64-bit.
     case addRegister64, subtractRegister64, addRegisterFlags64, subtractRegisterFlags64
+    /// The same two classes for W registers (shift amounts below 32).
+    case and32, orr32, eor32, ands32
+    case addRegister32, subtractRegister32, addRegisterFlags32, subtractRegisterFlags32
+    /// MOVK: Rd = (Rn & ~(0xFFFF << rm)) | imm << rm, where Rn is Rd read as a source.
+    case moveKeep64, moveKeep32
+    /// ADR: Rd = this instruction + imm; ADRP: Rd = its 4 KB page + imm.
+    case pcRelative, pcRelativePage
     /// UBFM/SBFM: Rd = (Rn << imm) >> rm, logical or arithmetic (LSR, LSL, UBFX, ASR, SXTW, ...).
     case unsignedBitfield64, signedBitfield64, unsignedBitfield32, signedBitfield32
     /// MOVZ/MOVN: Rd = imm << rm (MOVN: inverted, and masked to 32 bits for W).
@@ -30,7 +37,8 @@ enum FastOperation: UInt8 {
     case testBranchZero, testBranchNonZero
     /// BR/RET, BLR.
     case branchRegister, branchLinkRegister
-    /// LDR/STR (unsigned offset) of X and W registers with a base other than SP.
+    /// LDR/STR (unsigned offset) of X and W registers (an SP base that is not 16-byte aligned
+    /// goes through the full decoder, which checks SCTLR_EL1.SA).
     case load64, load32, store64, store32
 }
 
@@ -118,47 +126,75 @@ extension DecodedInstruction {
             let unsigned = raw & (1 << 30) != 0
             d.operation = is64 ? (unsigned ? .unsignedBitfield64 : .signedBitfield64)
                                : (unsigned ? .unsignedBitfield32 : .signedBitfield32)
-        // Move wide: sf opc 100101 hw imm16 Rd; MOVN (00) and MOVZ (10).
-        case 0b0_00_100101, 0b1_00_100101, 0b0_10_100101, 0b1_10_100101:
+        // Move wide: sf opc 100101 hw imm16 Rd; MOVN (00), MOVZ (10) and MOVK (11).
+        case 0b0_00_100101, 0b1_00_100101, 0b0_10_100101, 0b1_10_100101,
+             0b0_11_100101, 0b1_11_100101:
             let is64 = raw & 0x8000_0000 != 0
             let hw = (raw >> 21) & 3
             guard is64 || hw < 2 else { return d }
             d.rd = destination(r0)
+            d.rn = source(r0)
             d.imm = Int64((raw >> 5) & 0xFFFF)
             d.rm = UInt8(hw << 4)
-            d.operation = raw & (1 << 30) != 0 ? .moveZero : (is64 ? .moveNot64 : .moveNot32)
+            switch (raw >> 29) & 3 {
+            case 0b00: d.operation = is64 ? .moveNot64 : .moveNot32
+            case 0b10: d.operation = .moveZero
+            default: d.operation = is64 ? .moveKeep64 : .moveKeep32
+            }
+        // ADR, ADRP: op immlo 10000 immhi Rd (bits 28:24 = 10000).
+        case 0b0_00_100000, 0b0_00_100001, 0b0_01_100000, 0b0_01_100001,
+             0b0_10_100000, 0b0_10_100001, 0b0_11_100000, 0b0_11_100001,
+             0b1_00_100000, 0b1_00_100001, 0b1_01_100000, 0b1_01_100001,
+             0b1_10_100000, 0b1_10_100001, 0b1_11_100000, 0b1_11_100001:
+            let immlo = (raw >> 29) & 3
+            let immhi = (raw >> 5) & 0x7FFFF
+            let imm = Int64(Int32(bitPattern: (immhi << 2 | immlo) << 11) >> 11)
+            d.rd = destination(r0)
+            if raw & 0x8000_0000 != 0 {
+                d.imm = imm << 12
+                d.operation = .pcRelativePage
+            } else {
+                d.imm = imm
+                d.operation = .pcRelative
+            }
         default:
             break
         }
         if d.operation != .generic { return d }
 
         switch raw >> 24 {
-        // Logical (shifted register), 64-bit, LSL: 1 opc 01010 00 N Rm imm6 Rn Rd.
-        case 0b1_00_01010, 0b1_01_01010, 0b1_10_01010, 0b1_11_01010:
-            guard (raw >> 22) & 3 == 0 else { return d }
+        // Logical (shifted register), LSL: sf opc 01010 00 N Rm imm6 Rn Rd.
+        case 0b1_00_01010, 0b1_01_01010, 0b1_10_01010, 0b1_11_01010,
+             0b0_00_01010, 0b0_01_01010, 0b0_10_01010, 0b0_11_01010:
+            let is64 = raw & 0x8000_0000 != 0
+            let amount = (raw >> 10) & 0x3F
+            guard (raw >> 22) & 3 == 0, is64 || amount < 32 else { return d }
             d.rd = destination(r0)
             d.rn = source(r5)
             d.rm = source(r16)
             // The shift amount, with N (invert operand 2) in bit 8: a 64-bit shift uses bits 5:0.
-            d.imm = Int64((raw >> 10) & 0x3F) | Int64((raw >> 21) & 1) << 8
+            d.imm = Int64(amount) | Int64((raw >> 21) & 1) << 8
             switch (raw >> 29) & 3 {
-            case 0: d.operation = .and64
-            case 1: d.operation = .orr64
-            case 2: d.operation = .eor64
-            default: d.operation = .ands64
+            case 0: d.operation = is64 ? .and64 : .and32
+            case 1: d.operation = is64 ? .orr64 : .orr32
+            case 2: d.operation = is64 ? .eor64 : .eor32
+            default: d.operation = is64 ? .ands64 : .ands32
             }
-        // Add/subtract (shifted register), 64-bit, LSL: 1 op S 01011 00 0 Rm imm6 Rn Rd.
-        case 0b1_0_0_01011, 0b1_1_0_01011, 0b1_0_1_01011, 0b1_1_1_01011:
-            guard (raw >> 21) & 7 == 0 else { return d }
+        // Add/subtract (shifted register), LSL: sf op S 01011 00 0 Rm imm6 Rn Rd.
+        case 0b1_0_0_01011, 0b1_1_0_01011, 0b1_0_1_01011, 0b1_1_1_01011,
+             0b0_0_0_01011, 0b0_1_0_01011, 0b0_0_1_01011, 0b0_1_1_01011:
+            let is64 = raw & 0x8000_0000 != 0
+            let amount = (raw >> 10) & 0x3F
+            guard (raw >> 21) & 7 == 0, is64 || amount < 32 else { return d }
             d.rd = destination(r0)
             d.rn = source(r5)
             d.rm = source(r16)
-            d.imm = Int64((raw >> 10) & 0x3F)
+            d.imm = Int64(amount)
             switch (raw >> 29) & 3 {
-            case 0: d.operation = .addRegister64
-            case 1: d.operation = .addRegisterFlags64
-            case 2: d.operation = .subtractRegister64
-            default: d.operation = .subtractRegisterFlags64
+            case 0: d.operation = is64 ? .addRegister64 : .addRegister32
+            case 1: d.operation = is64 ? .addRegisterFlags64 : .addRegisterFlags32
+            case 2: d.operation = is64 ? .subtractRegister64 : .subtractRegister32
+            default: d.operation = is64 ? .subtractRegisterFlags64 : .subtractRegisterFlags32
             }
         // CBZ/CBNZ: sf 011010 op imm19 Rt.
         case 0b0_011010_0, 0b0_011010_1, 0b1_011010_0, 0b1_011010_1:
@@ -184,7 +220,7 @@ extension DecodedInstruction {
         // LDR/STR (unsigned offset), W and X: 1x 111 0 01 0x imm12 Rn Rt.
         case 0b10_111_0_01, 0b11_111_0_01:
             let opc = (raw >> 22) & 3
-            guard opc < 2, r5 != 31 else { return d }
+            guard opc < 2 else { return d }
             let is64 = raw & (1 << 30) != 0
             d.rn = r5
             d.imm = Int64((raw >> 10) & 0xFFF) << (is64 ? 3 : 2)

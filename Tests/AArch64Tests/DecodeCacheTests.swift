@@ -48,3 +48,39 @@ import Testing
     #expect(rig.cpu.regs[9] == 0xFF)
     #expect(rig.cpu.x(31) == 0)
 }
+
+@Test func pcRelativeMoveKeepAndWordLogicalForms() {
+    let rig = MemoryTestRig()
+    let base = MemoryTestRig.ramBase
+    rig.cpu.regs[2] = 0x1111_2222_3333_4444
+    rig.cpu.regs[3] = 0xFFFF_FFFF_0000_0000
+    rig.cpu.regs[5] = 0xFFFF_FFFF_8000_00FF
+    rig.cpu.regs[6] = 0x8000_0000
+    rig.execute([
+        0xB000_0000, // adrp x0, #0x1000
+        0x1000_0041, // adr x1, #8
+        0xF2B7_DDE2, // movk x2, #0xBEEF, lsl #16
+        0x728A_AAA3, // movk w3, #0x5555
+        0x6A06_00A4, // ands w4, w5, w6
+    ])
+    #expect(rig.cpu.regs[0] == base + 0x1000)
+    #expect(rig.cpu.regs[1] == base + 4 + 8)
+    #expect(rig.cpu.regs[2] == 0x1111_2222_BEEF_4444)
+    #expect(rig.cpu.regs[3] == 0x5555)
+    #expect(rig.cpu.regs[4] == 0x8000_0000)
+    #expect(rig.cpu.nzcv == 0x8000_0000)
+}
+
+@Test func loadFromAMisalignedStackPointerStillChecksSCTLRSA() {
+    let rig = MemoryTestRig()
+    let base = MemoryTestRig.ramBase
+    rig.write64(base + 0x1000, 0xC0DE)
+    rig.cpu.sys.sctlr |= SCTLRBits.sa
+    rig.cpu.regs[31] = base + 0x1000
+    rig.execute([0xF940_03E1]) // ldr x1, [sp]
+    #expect(rig.cpu.regs[1] == 0xC0DE)
+    #expect(rig.lastSyndrome == nil)
+    rig.cpu.regs[31] = base + 0x1008
+    rig.execute([0xF940_03E1])
+    #expect(rig.lastSyndrome == 0x9A00_0000) // EC 0x26, SP alignment fault
+}
