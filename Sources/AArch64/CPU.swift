@@ -170,8 +170,10 @@ public final class CPU {
     /// change translation, EL or PC) goes back to the outer loop.
     public func run(budget: Int) -> VCPUExit {
         var remaining = budget
-        var retired: UInt64 = 0
-        defer { instructionsRetired &+= retired }
+        // Every instruction started counts against the budget and retires, except a fetch that
+        // faulted: the count is worked out once on the way out.
+        var fetchFaults: UInt64 = 0
+        defer { instructionsRetired &+= UInt64(truncatingIfNeeded: budget &- remaining) &- fetchFaults }
         let r = regs
         let cache = decodeCache.table
         outer: while remaining > 0 {
@@ -182,12 +184,12 @@ public final class CPU {
                 currentInstructionPC = instructionPC
                 remaining &-= 1
                 guard let instruction = fetchInstructionSlow(instructionPC) else {
+                    fetchFaults &+= 1
                     if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                     continue outer
                 }
                 pc = instructionPC &+ 4
                 execute(instruction)
-                retired &+= 1
                 if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                 continue outer
             }
@@ -212,7 +214,6 @@ public final class CPU {
                     currentInstructionPC = instructionPC
                     pc = next()
                     execute(word())
-                    retired &+= 1
                     if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                     continue outer
                 case .addImmediate64:
@@ -333,12 +334,10 @@ public final class CPU {
                 case .branchRegister:
                     // The target may be misaligned or in another page: the outer loop checks.
                     pc = r[rn()]
-                    retired &+= 1
                     continue outer
                 case .branchLinkRegister:
                     pc = r[rn()]
                     r[30] = next()
-                    retired &+= 1
                     continue outer
                 case .load64, .load32, .store64, .store32:
                     // A fault takes a data abort, which needs the PCs and moves the PC.
@@ -348,7 +347,6 @@ public final class CPU {
                     if rn() == 31, base & 0xF != 0 {
                         // A misaligned SP: the full decoder checks SCTLR_EL1.SA/SA0.
                         execute(word())
-                        retired &+= 1
                         if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                         continue outer
                     }
@@ -369,12 +367,10 @@ public final class CPU {
                         completed = writeMemory(address, size: 4, r[rd()])
                     }
                     if !completed {
-                        retired &+= 1
                         if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                         continue outer
                     }
                 }
-                retired &+= 1
                 // Stay in the block for straight-line code and short branches in this page.
                 if remaining <= 0 || (target ^ instructionPC) > 0xFFF
                     || (target &- instructionPC != 4 && signals.pending != 0) {
