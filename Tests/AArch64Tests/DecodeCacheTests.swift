@@ -84,3 +84,17 @@ import Testing
     rig.execute([0xF940_03E1])
     #expect(rig.lastSyndrome == 0x9A00_0000) // EC 0x26, SP alignment fault
 }
+
+@Test func instructionsRetiredCountsEveryInstructionButAFaultedFetch() {
+    let rig = MemoryTestRig()
+    // add x1, x1, #1; b .-4 (a loop): the budget ends the run.
+    rig.program([0x9100_0421, 0x17FF_FFFF])
+    #expect(rig.run(7) == .budgetExhausted)
+    #expect(rig.cpu.instructionsRetired == 7)
+    #expect(rig.cpu.regs[1] == 4)
+    // A misaligned PC: the fetch faults (PC alignment, taken to the vector) and does not retire.
+    rig.cpu.pc = MemoryTestRig.ramBase + 2
+    rig.run(1)
+    #expect(rig.cpu.instructionsRetired == 7)
+    #expect(rig.lastSyndrome == 0x8A00_0000) // EC 0x22
+}
