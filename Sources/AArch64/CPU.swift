@@ -14,7 +14,8 @@ public final class CPU {
     public let bus: PhysicalBus
     public let signals: InterruptSignals
 
-    /// X0–X30, and at index 31 the stack pointer currently selected (SP_EL0 or SP_EL1).
+    /// X0–X30, and at index 31 the stack pointer currently selected (SP_EL0 or SP_EL1); slots 32
+    /// (always zero) and 33 (a discarded write) stand for XZR in decoded instructions.
     /// Reads of register 31 as XZR are handled by `x(_:)`.
     public let regs: UnsafeMutablePointer<UInt64>
     /// The banked stack pointer that is *not* selected; see `selectStackPointer`.
@@ -48,7 +49,15 @@ public final class CPU {
     /// The address of the instruction being executed (the preferred return of a fault).
     public var currentInstructionPC: UInt64 = 0
     /// Set by an instruction that must return to the VMM; checked after every instruction.
-    public var pendingExit: VCPUExit?
+    public var pendingExit: VCPUExit? {
+        didSet { exitRequested = pendingExit != nil }
+    }
+    /// Whether `pendingExit` is set: the run loop's per-instruction test is one byte load.
+    var exitRequested = false
+    /// The vCPUs that broadcast TLB maintenance reaches (see `CPUGroup`); at first this CPU alone.
+    public private(set) var group = CPUGroup()
+    /// Decoded forms of recently executed instructions (see `DecodedInstruction`).
+    let decodeCache = DecodeCache()
 
     /// The virtual timer and counter, reached without an exit (nil: those registers UNDEF).
     /// Strong references: the devices never point back at the CPU, and a weak load on every
@@ -69,10 +78,13 @@ public final class CPU {
         self.id = id
         self.bus = bus
         self.signals = signals
-        regs = .allocate(capacity: 32)
-        regs.initialize(repeating: 0, count: 32)
+        // Two slots beyond X0-X30 and SP: XZR as a source (always 0) and as a destination (a
+        // sink), so that decoded instructions need no test for register 31.
+        regs = .allocate(capacity: RegisterSlot.count)
+        regs.initialize(repeating: 0, count: RegisterSlot.count)
         vregs = .allocate(capacity: 64)
         vregs.initialize(repeating: 0, count: 64)
+        group.add(signals)
         sys.mpidr = 0x8000_0000 | UInt64(id & 0xFF) | UInt64((id >> 8) & 0xFF) << 8
     }
 
@@ -81,10 +93,18 @@ public final class CPU {
         vregs.deallocate()
     }
 
+    /// Moves this vCPU into `group`, the set of vCPUs of its VM: the Machine calls it once per
+    /// vCPU with the VM's single group before any of them runs, so that TLBI ...IS reaches all.
+    public func join(_ group: CPUGroup) {
+        self.group.remove(signals)
+        self.group = group
+        group.add(signals)
+    }
+
     // MARK: Register access
 
     /// Xn, with 31 reading as XZR.
-    @inline(__always) public func x(_ n: Int) -> UInt64 { n == 31 ? 0 : regs[n] }
+    @inline(__always) public func x(_ n: Int) -> UInt64 { regs[n == 31 ? Int(RegisterSlot.zero) : n] }
     /// Writes Xn; a write to 31 (XZR) is discarded.
     @inline(__always) public func setX(_ n: Int, _ value: UInt64) { if n != 31 { regs[n] = value } }
     /// Xn, with 31 reading as the current SP.
@@ -140,31 +160,233 @@ public final class CPU {
     // MARK: The run loop
 
     /// Runs until an exit, or until `budget` instructions have executed.
+    ///
+    /// The outer loop is a block boundary: it services signals and checks that the PC is in
+    /// the cached instruction page (otherwise it fetches through the MMU and runs that one
+    /// instruction through the full decoder, `execute`). The inner loop then runs straight-line
+    /// code in that page: each word is looked up in the decode cache (see
+    /// `DecodedInstruction`) and a specialised form runs from pre-extracted operands with the
+    /// PC in a local. A taken branch, a page end, or anything through `execute` (which may
+    /// change translation, EL or PC) goes back to the outer loop.
     public func run(budget: Int) -> VCPUExit {
         var remaining = budget
-        while remaining > 0 {
+        // Every instruction started counts against the budget and retires, except a fetch that
+        // faulted: the count is worked out once on the way out.
+        var fetchFaults: UInt64 = 0
+        defer { instructionsRetired &+= UInt64(truncatingIfNeeded: budget &- remaining) &- fetchFaults }
+        let r = regs
+        let cache = decodeCache.table
+        outer: while remaining > 0 {
             if signals.pending != 0, let exit = serviceSignals() { return exit }
-            let instructionPC = pc
-            currentInstructionPC = instructionPC
-            remaining &-= 1
-            guard let instruction = fetchInstruction(instructionPC) else {
-                // The fetch faulted and the abort was taken.
-                if let exit = pendingExit { pendingExit = nil; return exit }
-                continue
+            var instructionPC = pc
+            if (instructionPC & ~0xFFC) | UInt64(truncatingIfNeeded: el) << 2 != translations.fetchPageTag {
+                // Not in the cached page: fetch through the MMU (may fault, or be MMIO).
+                currentInstructionPC = instructionPC
+                remaining &-= 1
+                guard let instruction = fetchInstructionSlow(instructionPC) else {
+                    fetchFaults &+= 1
+                    if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                    continue outer
+                }
+                pc = instructionPC &+ 4
+                execute(instruction)
+                if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                continue outer
             }
-            pc = instructionPC &+ 4
-            execute(instruction)
-            instructionsRetired &+= 1
-            if let exit = pendingExit {
-                pendingExit = nil
-                return exit
+            let page = translations.fetchPageHost
+            while true {
+                remaining &-= 1
+                let instruction = page.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: instructionPC & 0xFFF),
+                                                     as: UInt32.self)
+                let slot = cache + Int(truncatingIfNeeded: (instructionPC >> 2) & DecodeCache.indexMask)
+                if slot.pointee.raw != instruction { slot.pointee = DecodedInstruction.decode(instruction) }
+                // Operands are read in each case, so that a case loads only what it uses.
+                @inline(__always) func rd() -> Int { Int(truncatingIfNeeded: slot.pointee.rd) }
+                @inline(__always) func rn() -> Int { Int(truncatingIfNeeded: slot.pointee.rn) }
+                @inline(__always) func rm() -> Int { Int(truncatingIfNeeded: slot.pointee.rm) }
+                @inline(__always) func imm() -> UInt64 { UInt64(bitPattern: slot.pointee.imm) }
+                // Reloaded where needed rather than kept live across the dispatch.
+                @inline(__always) func next() -> UInt64 { instructionPC &+ 4 }
+                @inline(__always) func word() -> UInt32 { slot.pointee.raw }
+                var target = instructionPC &+ 4
+                switch slot.pointee.operation {
+                case .generic:
+                    currentInstructionPC = instructionPC
+                    pc = next()
+                    execute(word())
+                    if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                    continue outer
+                case .addImmediate64:
+                    r[rd()] = r[rn()] &+ imm()
+                case .addImmediate32:
+                    r[rd()] = (r[rn()] &+ imm()) & 0xFFFF_FFFF
+                case .subtractImmediateFlags64:
+                    let flagged = subtractWithFlags(r[rn()], imm(), is64: true)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .addImmediateFlags64:
+                    let flagged = addWithFlags(r[rn()], imm(), is64: true)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .subtractImmediateFlags32:
+                    let flagged = subtractWithFlags(r[rn()], imm(), is64: false)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .addImmediateFlags32:
+                    let flagged = addWithFlags(r[rn()], imm(), is64: false)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .and64:
+                    let i = imm()
+                    r[rd()] = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))
+                case .orr64:
+                    let i = imm()
+                    r[rd()] = r[rn()] | ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))
+                case .eor64:
+                    let i = imm()
+                    r[rd()] = r[rn()] ^ ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))
+                case .ands64:
+                    let i = imm()
+                    let result = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))
+                    nzcv = logicalFlags(result, is64: true)
+                    r[rd()] = result
+                case .addRegister64:
+                    r[rd()] = r[rn()] &+ (r[rm()] &<< imm())
+                case .subtractRegister64:
+                    r[rd()] = r[rn()] &- (r[rm()] &<< imm())
+                case .addRegisterFlags64:
+                    let flagged = addWithFlags(r[rn()], r[rm()] &<< imm(), is64: true)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .subtractRegisterFlags64:
+                    let flagged = subtractWithFlags(r[rn()], r[rm()] &<< imm(), is64: true)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .and32:
+                    let i = imm()
+                    r[rd()] = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8))) & 0xFFFF_FFFF
+                case .orr32:
+                    let i = imm()
+                    r[rd()] = (r[rn()] | ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))) & 0xFFFF_FFFF
+                case .eor32:
+                    let i = imm()
+                    r[rd()] = (r[rn()] ^ ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))) & 0xFFFF_FFFF
+                case .ands32:
+                    let i = imm()
+                    let result = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8))) & 0xFFFF_FFFF
+                    nzcv = logicalFlags(result, is64: false)
+                    r[rd()] = result
+                case .addRegister32:
+                    r[rd()] = (r[rn()] &+ (r[rm()] &<< imm())) & 0xFFFF_FFFF
+                case .subtractRegister32:
+                    r[rd()] = (r[rn()] &- (r[rm()] &<< imm())) & 0xFFFF_FFFF
+                case .addRegisterFlags32:
+                    let flagged = addWithFlags(r[rn()], r[rm()] &<< imm(), is64: false)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .subtractRegisterFlags32:
+                    let flagged = subtractWithFlags(r[rn()], r[rm()] &<< imm(), is64: false)
+                    nzcv = flagged.nzcv
+                    r[rd()] = flagged.result
+                case .moveKeep64:
+                    let shift = UInt64(rm())
+                    r[rd()] = (r[rn()] & ~(0xFFFF &<< shift)) | imm() &<< shift
+                case .moveKeep32:
+                    let shift = UInt64(rm())
+                    r[rd()] = ((r[rn()] & ~(0xFFFF &<< shift)) | imm() &<< shift) & 0xFFFF_FFFF
+                case .pcRelative:
+                    r[rd()] = instructionPC &+ imm()
+                case .pcRelativePage:
+                    r[rd()] = (instructionPC & ~0xFFF) &+ imm()
+                case .unsignedBitfield64:
+                    r[rd()] = (r[rn()] &<< imm()) &>> UInt64(rm())
+                case .signedBitfield64:
+                    r[rd()] = UInt64(bitPattern: Int64(bitPattern: r[rn()] &<< imm()) &>> Int64(rm()))
+                case .unsignedBitfield32:
+                    let w = UInt32(truncatingIfNeeded: r[rn()])
+                    r[rd()] = UInt64((w &<< UInt32(truncatingIfNeeded: imm())) &>> UInt32(truncatingIfNeeded: rm()))
+                case .signedBitfield32:
+                    let up = Int32(bitPattern: UInt32(truncatingIfNeeded: r[rn()]) &<< UInt32(truncatingIfNeeded: imm()))
+                    r[rd()] = UInt64(UInt32(bitPattern: up &>> Int32(truncatingIfNeeded: rm())))
+                case .moveZero:
+                    r[rd()] = imm() &<< UInt64(rm())
+                case .moveNot64:
+                    r[rd()] = ~(imm() &<< UInt64(rm()))
+                case .moveNot32:
+                    r[rd()] = ~(imm() &<< UInt64(rm())) & 0xFFFF_FFFF
+                case .branch:
+                    target = instructionPC &+ imm()
+                case .branchLink:
+                    r[30] = next()
+                    target = instructionPC &+ imm()
+                case .branchConditional:
+                    let table = UnsafeRawPointer(slot).loadUnaligned(
+                        fromByteOffset: MemoryLayout<DecodedInstruction>.offset(of: \.rd) ?? 5, as: UInt16.self)
+                    if (table &>> UInt16(truncatingIfNeeded: nzcv &>> 28)) & 1 != 0 { target = instructionPC &+ imm() }
+                case .compareBranchZero:
+                    if r[rn()] &<< UInt64(rm()) == 0 { target = instructionPC &+ imm() }
+                case .compareBranchNonZero:
+                    if r[rn()] &<< UInt64(rm()) != 0 { target = instructionPC &+ imm() }
+                case .testBranchZero:
+                    if (r[rn()] &>> UInt64(rm())) & 1 == 0 { target = instructionPC &+ imm() }
+                case .testBranchNonZero:
+                    if (r[rn()] &>> UInt64(rm())) & 1 != 0 { target = instructionPC &+ imm() }
+                case .branchRegister:
+                    // The target may be misaligned or in another page: the outer loop checks.
+                    pc = r[rn()]
+                    continue outer
+                case .branchLinkRegister:
+                    pc = r[rn()]
+                    r[30] = next()
+                    continue outer
+                case .load64, .load32, .store64, .store32:
+                    // A fault takes a data abort, which needs the PCs and moves the PC.
+                    currentInstructionPC = instructionPC
+                    pc = next()
+                    let base = r[rn()]
+                    if rn() == 31, base & 0xF != 0 {
+                        // A misaligned SP: the full decoder checks SCTLR_EL1.SA/SA0.
+                        execute(word())
+                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                        continue outer
+                    }
+                    let address = base &+ imm()
+                    let completed: Bool
+                    switch slot.pointee.operation {
+                    case .load64:
+                        let value = readMemory(address, size: 8)
+                        if let value { r[rd()] = value }
+                        completed = value != nil
+                    case .load32:
+                        let value = readMemory(address, size: 4)
+                        if let value { r[rd()] = value }
+                        completed = value != nil
+                    case .store64:
+                        completed = writeMemory(address, size: 8, r[rd()])
+                    default:
+                        completed = writeMemory(address, size: 4, r[rd()])
+                    }
+                    if !completed {
+                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                        continue outer
+                    }
+                }
+                // Stay in the block for straight-line code and short branches in this page.
+                if remaining <= 0 || (target ^ instructionPC) > 0xFFF
+                    || (target &- instructionPC != 4 && signals.pending != 0) {
+                    pc = target
+                    continue outer
+                }
+                instructionPC = target
             }
         }
         return .budgetExhausted
     }
 
-    /// Kicks and interrupts: returns an exit for a kick, takes an unmasked IRQ or FIQ.
+    /// TLB flushes, kicks and interrupts: drops the TLB if another vCPU broadcast a TLBI,
+    /// returns an exit for a kick, takes an unmasked IRQ or FIQ.
     private func serviceSignals() -> VCPUExit? {
+        if signals.pending & InterruptSignals.tlbFlush != 0, signals.consumeTLBFlush() { invalidateTLB() }
         if signals.pending & InterruptSignals.kick != 0, signals.consumeKick() { return .kicked }
         takePendingInterrupt()
         return nil

@@ -7,6 +7,8 @@ public final class InterruptSignals: Sendable {
     public static let irq: UInt32 = 1 << 0
     public static let fiq: UInt32 = 1 << 1
     public static let kick: UInt32 = 1 << 2
+    /// Another vCPU broadcast a TLB invalidation (see `CPUGroup`).
+    public static let tlbFlush: UInt32 = 1 << 3
 
     private let bits = Atomic<UInt32>(0)
 
@@ -26,6 +28,15 @@ public final class InterruptSignals: Sendable {
     public func consumeKick() -> Bool {
         bits.bitwiseAnd(~InterruptSignals.kick, ordering: .acquiringAndReleasing).oldValue
             & InterruptSignals.kick != 0
+    }
+
+    /// Makes the vCPU drop its whole TLB at its next block boundary.
+    func requestTLBFlush() { bits.bitwiseOr(InterruptSignals.tlbFlush, ordering: .acquiringAndReleasing) }
+
+    /// Clears the TLB flush request; returns whether one was pending.
+    func consumeTLBFlush() -> Bool {
+        bits.bitwiseAnd(~InterruptSignals.tlbFlush, ordering: .acquiringAndReleasing).oldValue
+            & InterruptSignals.tlbFlush != 0
     }
 
     private func set(_ bit: UInt32, _ level: Bool) {

@@ -23,24 +23,25 @@ extension CPU {
             sys.par = addressTranslate(x(rt), el0: op2 >= 2, write: op2 & 1 != 0)
         case (0, 8, 3, _), (0, 8, 7, _): // TLBI …E1IS, …E1
             if el == 0 { return undefined() }
-            executeTLBI(op2: op2, operand: x(rt))
+            executeTLBI(op2: op2, operand: x(rt), broadcast: crm == 3)
         default:
             undefined()
         }
     }
 
-    /// TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1 (and their IS forms, which act on this
-    /// vCPU alone: each vCPU's software TLB is private and a remote vCPU's is dropped by the
-    /// VMM, if at all). The TLB is not tagged by ASID, so by-ASID means everything.
-    private func executeTLBI(op2: UInt32, operand: UInt64) {
+    /// TLBI VMALLE1, VAE1, ASIDE1, VAAE1, VALE1, VAALE1, and their IS forms (`broadcast`),
+    /// which also make every other vCPU of the group drop its whole TLB (see `CPUGroup`). The
+    /// TLB is not tagged by ASID, so by-ASID means everything.
+    private func executeTLBI(op2: UInt32, operand: UInt64, broadcast: Bool) {
         switch op2 {
         case 0, 2: // VMALLE1, ASIDE1
             invalidateTLB()
         case 1, 3, 5, 7: // VAE1, VAAE1, VALE1, VAALE1: operand bits 43:0 are VA[55:12].
             invalidateTLB(virtualAddress: CPU.tlbiVirtualAddress(operand))
         default:
-            undefined()
+            return undefined()
         }
+        if broadcast { group.broadcastTLBFlush(from: signals) }
     }
 
     /// The virtual address in a TLBI by-VA operand: VA[55:12] from bits 43:0, sign-extended

@@ -1,0 +1,281 @@
+// The decoded-instruction cache: the run loop's fast path for the most frequent encodings.
+
+/// What the run loop does with a decoded instruction: one case per specialised handler, dense
+/// so that the dispatch `switch` is a single jump table. `generic` runs the full decoder.
+enum FastOperation: UInt8 {
+    case generic
+    /// Rd|SP = Rn|SP + imm (ADD/SUB immediate without flags; SUB stores -imm).
+    case addImmediate64
+    case addImmediate32
+    /// SUBS/ADDS (immediate), CMP/CMN: Rn|SP and imm; Rd may be the sink.
+    case subtractImmediateFlags64
+    case addImmediateFlags64
+    case subtractImmediateFlags32
+    case addImmediateFlags32
+    /// Logical (shifted register), LSL only, 64-bit: Rd = Rn op (Rm << imm), inverted if imm bit 8.
+    case and64, orr64, eor64, ands64
+    /// Add/subtract (shifted register), LSL only, 64-bit.
+    case addRegister64, subtractRegister64, addRegisterFlags64, subtractRegisterFlags64
+    /// The same two classes for W registers (shift amounts below 32).
+    case and32, orr32, eor32, ands32
+    case addRegister32, subtractRegister32, addRegisterFlags32, subtractRegisterFlags32
+    /// MOVK: Rd = (Rn & ~(0xFFFF << rm)) | imm << rm, where Rn is Rd read as a source.
+    case moveKeep64, moveKeep32
+    /// ADR: Rd = this instruction + imm; ADRP: Rd = its 4 KB page + imm.
+    case pcRelative, pcRelativePage
+    /// UBFM/SBFM: Rd = (Rn << imm) >> rm, logical or arithmetic (LSR, LSL, UBFX, ASR, SXTW, ...).
+    case unsignedBitfield64, signedBitfield64, unsignedBitfield32, signedBitfield32
+    /// MOVZ/MOVN: Rd = imm << rm (MOVN: inverted, and masked to 32 bits for W).
+    case moveZero, moveNot64, moveNot32
+    /// B, BL: PC = this instruction + imm.
+    case branch, branchLink
+    /// B.cond: rd:rn is the 16-entry truth table of the condition indexed by NZCV.
+    case branchConditional
+    /// CBZ/CBNZ: compares Rn << rm (rm is 32 for a W register) with zero.
+    case compareBranchZero, compareBranchNonZero
+    /// TBZ/TBNZ: tests bit rm of Rn.
+    case testBranchZero, testBranchNonZero
+    /// BR/RET, BLR.
+    case branchRegister, branchLinkRegister
+    /// LDR/STR (unsigned offset) of X and W registers (an SP base that is not 16-byte aligned
+    /// goes through the full decoder, which checks SCTLR_EL1.SA).
+    case load64, load32, store64, store32
+}
+
+/// One cached decode. The instruction word is kept so that a hit is a compare with the word
+/// just fetched: code that changes (self-modifying code, a loader, another vCPU) simply misses,
+/// so the cache needs no invalidation at all. Register fields index `CPU.regs`, where 31 is SP,
+/// 32 always reads zero (XZR as a source) and 33 is a sink (XZR as a destination).
+struct DecodedInstruction {
+    var raw: UInt32
+    var operation: FastOperation
+    var rd: UInt8
+    var rn: UInt8
+    /// A third register, or a second small operand (a shift amount or bit number).
+    var rm: UInt8
+    var imm: Int64
+
+    static let generic = DecodedInstruction(raw: 0, operation: .generic, rd: 0, rn: 0, rm: 0, imm: 0)
+}
+
+/// Register slots beyond the architectural 32 (see `DecodedInstruction`).
+enum RegisterSlot {
+    static let zero: UInt8 = 32
+    static let sink: UInt8 = 33
+    static let count = 34
+}
+
+/// The direct-mapped decode cache of one vCPU, indexed by instruction address.
+final class DecodeCache {
+    static let entries = 4096
+    static let indexMask: UInt64 = UInt64(entries - 1)
+    let table: UnsafeMutablePointer<DecodedInstruction>
+
+    init() {
+        table = .allocate(capacity: Self.entries)
+        table.initialize(repeating: .generic, count: Self.entries)
+    }
+
+    deinit { table.deallocate() }
+}
+
+extension DecodedInstruction {
+    /// Decodes `raw` into a specialised handler, or `generic` for everything else (including
+    /// every encoding the full decoder makes UNDEFINED: the fast forms are a strict subset of
+    /// what it accepts, with the same results).
+    static func decode(_ raw: UInt32) -> DecodedInstruction {
+        var d = DecodedInstruction(raw: raw, operation: .generic, rd: 0, rn: 0, rm: 0, imm: 0)
+        let r0 = UInt8(raw & 31)
+        let r5 = UInt8((raw >> 5) & 31)
+        let r16 = UInt8((raw >> 16) & 31)
+        /// A source where 31 is XZR, a destination where 31 is XZR.
+        func source(_ r: UInt8) -> UInt8 { r == 31 ? RegisterSlot.zero : r }
+        func destination(_ r: UInt8) -> UInt8 { r == 31 ? RegisterSlot.sink : r }
+
+        switch raw >> 23 {
+        // Add/subtract (immediate): sf op S 100010 sh imm12 Rn Rd.
+        case 0b0_0_0_100010, 0b0_1_0_100010, 0b1_0_0_100010, 0b1_1_0_100010,
+             0b0_0_1_100010, 0b0_1_1_100010, 0b1_0_1_100010, 0b1_1_1_100010:
+            let is64 = raw & 0x8000_0000 != 0
+            let subtract = raw & (1 << 30) != 0
+            var imm = Int64((raw >> 10) & 0xFFF)
+            if raw & (1 << 22) != 0 { imm <<= 12 }
+            d.rn = r5
+            if raw & (1 << 29) == 0 {
+                d.operation = is64 ? .addImmediate64 : .addImmediate32
+                d.rd = r0
+                d.imm = subtract ? -imm : imm
+            } else {
+                d.operation = is64 ? (subtract ? .subtractImmediateFlags64 : .addImmediateFlags64)
+                                   : (subtract ? .subtractImmediateFlags32 : .addImmediateFlags32)
+                d.rd = destination(r0)
+                d.imm = imm
+            }
+        // Bitfield: sf opc 100110 N immr imms Rn Rd, SBFM (opc 00) and UBFM (opc 10).
+        case 0b0_00_100110, 0b1_00_100110, 0b0_10_100110, 0b1_10_100110:
+            let is64 = raw & 0x8000_0000 != 0
+            let n = (raw >> 22) & 1
+            let r = Int64((raw >> 16) & 0x3F)
+            let s = Int64((raw >> 10) & 0x3F)
+            guard n == raw >> 31, is64 || (r | s) < 32 else { return d }
+            let top: Int64 = is64 ? 63 : 31
+            d.imm = top - s
+            d.rm = UInt8(s >= r ? top - s + r : r - s - 1)
+            d.rd = destination(r0)
+            d.rn = source(r5)
+            let unsigned = raw & (1 << 30) != 0
+            d.operation = is64 ? (unsigned ? .unsignedBitfield64 : .signedBitfield64)
+                               : (unsigned ? .unsignedBitfield32 : .signedBitfield32)
+        // Move wide: sf opc 100101 hw imm16 Rd; MOVN (00), MOVZ (10) and MOVK (11).
+        case 0b0_00_100101, 0b1_00_100101, 0b0_10_100101, 0b1_10_100101,
+             0b0_11_100101, 0b1_11_100101:
+            let is64 = raw & 0x8000_0000 != 0
+            let hw = (raw >> 21) & 3
+            guard is64 || hw < 2 else { return d }
+            d.rd = destination(r0)
+            d.rn = source(r0)
+            d.imm = Int64((raw >> 5) & 0xFFFF)
+            d.rm = UInt8(hw << 4)
+            switch (raw >> 29) & 3 {
+            case 0b00: d.operation = is64 ? .moveNot64 : .moveNot32
+            case 0b10: d.operation = .moveZero
+            default: d.operation = is64 ? .moveKeep64 : .moveKeep32
+            }
+        // ADR, ADRP: op immlo 10000 immhi Rd (bits 28:24 = 10000).
+        case 0b0_00_100000, 0b0_00_100001, 0b0_01_100000, 0b0_01_100001,
+             0b0_10_100000, 0b0_10_100001, 0b0_11_100000, 0b0_11_100001,
+             0b1_00_100000, 0b1_00_100001, 0b1_01_100000, 0b1_01_100001,
+             0b1_10_100000, 0b1_10_100001, 0b1_11_100000, 0b1_11_100001:
+            let immlo = (raw >> 29) & 3
+            let immhi = (raw >> 5) & 0x7FFFF
+            let imm = Int64(Int32(bitPattern: (immhi << 2 | immlo) << 11) >> 11)
+            d.rd = destination(r0)
+            if raw & 0x8000_0000 != 0 {
+                d.imm = imm << 12
+                d.operation = .pcRelativePage
+            } else {
+                d.imm = imm
+                d.operation = .pcRelative
+            }
+        default:
+            break
+        }
+        if d.operation != .generic { return d }
+
+        switch raw >> 24 {
+        // Logical (shifted register), LSL: sf opc 01010 00 N Rm imm6 Rn Rd.
+        case 0b1_00_01010, 0b1_01_01010, 0b1_10_01010, 0b1_11_01010,
+             0b0_00_01010, 0b0_01_01010, 0b0_10_01010, 0b0_11_01010:
+            let is64 = raw & 0x8000_0000 != 0
+            let amount = (raw >> 10) & 0x3F
+            guard (raw >> 22) & 3 == 0, is64 || amount < 32 else { return d }
+            d.rd = destination(r0)
+            d.rn = source(r5)
+            d.rm = source(r16)
+            // The shift amount, with N (invert operand 2) in bit 8: a 64-bit shift uses bits 5:0.
+            d.imm = Int64(amount) | Int64((raw >> 21) & 1) << 8
+            switch (raw >> 29) & 3 {
+            case 0: d.operation = is64 ? .and64 : .and32
+            case 1: d.operation = is64 ? .orr64 : .orr32
+            case 2: d.operation = is64 ? .eor64 : .eor32
+            default: d.operation = is64 ? .ands64 : .ands32
+            }
+        // Add/subtract (shifted register), LSL: sf op S 01011 00 0 Rm imm6 Rn Rd.
+        case 0b1_0_0_01011, 0b1_1_0_01011, 0b1_0_1_01011, 0b1_1_1_01011,
+             0b0_0_0_01011, 0b0_1_0_01011, 0b0_0_1_01011, 0b0_1_1_01011:
+            let is64 = raw & 0x8000_0000 != 0
+            let amount = (raw >> 10) & 0x3F
+            guard (raw >> 21) & 7 == 0, is64 || amount < 32 else { return d }
+            d.rd = destination(r0)
+            d.rn = source(r5)
+            d.rm = source(r16)
+            d.imm = Int64(amount)
+            switch (raw >> 29) & 3 {
+            case 0: d.operation = is64 ? .addRegister64 : .addRegister32
+            case 1: d.operation = is64 ? .addRegisterFlags64 : .addRegisterFlags32
+            case 2: d.operation = is64 ? .subtractRegister64 : .subtractRegister32
+            default: d.operation = is64 ? .subtractRegisterFlags64 : .subtractRegisterFlags32
+            }
+        // CBZ/CBNZ: sf 011010 op imm19 Rt.
+        case 0b0_011010_0, 0b0_011010_1, 0b1_011010_0, 0b1_011010_1:
+            d.rn = source(r0)
+            d.rm = raw & 0x8000_0000 != 0 ? 0 : 32
+            d.imm = Int64(Int32(bitPattern: (raw << 8) & 0xFFFF_E000) >> 11)
+            d.operation = raw & (1 << 24) != 0 ? .compareBranchNonZero : .compareBranchZero
+        // TBZ/TBNZ: b5 011011 op b40 imm14 Rt.
+        case 0b0_011011_0, 0b0_011011_1, 0b1_011011_0, 0b1_011011_1:
+            d.rn = source(r0)
+            d.rm = UInt8(((raw >> 26) & 0x20) | ((raw >> 19) & 0x1F))
+            d.imm = Int64(Int32(bitPattern: (raw << 13) & 0xFFFC_0000) >> 16)
+            d.operation = raw & (1 << 24) != 0 ? .testBranchNonZero : .testBranchZero
+        // B.cond: 0101010 0 imm19 0 cond.
+        case 0b0101_0100:
+            guard raw & 0x10 == 0 else { return d }
+            d.imm = Int64(Int32(bitPattern: (raw << 8) & 0xFFFF_E000) >> 11)
+            // The truth table is kept in rd:rn (read as one little-endian UInt16).
+            let table = conditionTable(raw & 0xF)
+            d.rd = UInt8(table & 0xFF)
+            d.rn = UInt8(table >> 8)
+            d.operation = .branchConditional
+        // LDR/STR (unsigned offset), W and X: 1x 111 0 01 0x imm12 Rn Rt.
+        case 0b10_111_0_01, 0b11_111_0_01:
+            let opc = (raw >> 22) & 3
+            guard opc < 2 else { return d }
+            let is64 = raw & (1 << 30) != 0
+            d.rn = r5
+            d.imm = Int64((raw >> 10) & 0xFFF) << (is64 ? 3 : 2)
+            if opc == 1 {
+                d.rd = destination(r0)
+                d.operation = is64 ? .load64 : .load32
+            } else {
+                d.rd = source(r0)
+                d.operation = is64 ? .store64 : .store32
+            }
+        default:
+            break
+        }
+        if d.operation != .generic { return d }
+
+        switch raw >> 26 {
+        case 0b000101: // B
+            d.imm = Int64(Int32(bitPattern: raw << 6) >> 4)
+            d.operation = .branch
+        case 0b100101: // BL
+            d.imm = Int64(Int32(bitPattern: raw << 6) >> 4)
+            d.operation = .branchLink
+        case 0b110101: // BR, BLR, RET (the plain forms only)
+            guard raw & 0xFE1F_FC1F == 0xD61F_0000 else { return d }
+            d.rn = source(r5)
+            switch (raw >> 21) & 0xF {
+            case 0b0000, 0b0010: d.operation = .branchRegister
+            case 0b0001: d.operation = .branchLinkRegister
+            default: break
+            }
+        default:
+            break
+        }
+        return d
+    }
+
+    /// The condition's truth table: bit NZCV is set when `cond` holds for those flags
+    /// (as `CPU.conditionHolds`).
+    static func conditionTable(_ cond: UInt32) -> UInt32 {
+        switch cond & 0xF {
+        case 0x0: return 0xF0F0 // EQ: Z
+        case 0x1: return 0x0F0F // NE: !Z
+        case 0x2: return 0xCCCC // CS: C
+        case 0x3: return 0x3333 // CC: !C
+        case 0x4: return 0xFF00 // MI: N
+        case 0x5: return 0x00FF // PL: !N
+        case 0x6: return 0xAAAA // VS: V
+        case 0x7: return 0x5555 // VC: !V
+        case 0x8: return 0x0C0C // HI: C && !Z
+        case 0x9: return 0xF3F3 // LS: !C || Z
+        case 0xA: return 0xAA55 // GE: N == V
+        case 0xB: return 0x55AA // LT: N != V
+        case 0xC: return 0x0A05 // GT: !Z && N == V
+        case 0xD: return 0xF5FA // LE: Z || N != V
+        default: return 0xFFFF // AL, NV
+        }
+    }
+}
