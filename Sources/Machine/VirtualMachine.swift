@@ -75,6 +75,9 @@ public final class VirtualMachine: @unchecked Sendable {
             vcpus.append(vcpu)
         }
         interruptController.connect(vcpus)
+        // Inner-shareable TLB maintenance by one vCPU reaches all of them.
+        let group = CPUGroup()
+        for vcpu in vcpus { vcpu.cpu.join(group) }
         for vcpu in vcpus {
             let gic = interruptController
             let index = vcpu.index
@@ -142,7 +145,9 @@ public final class VirtualMachine: @unchecked Sendable {
     private func runDeterministically() -> VMExit {
         guard let clock = deterministicClock else { return .guestError("no deterministic clock") }
         var waiting = [Bool](repeating: false, count: vcpus.count)
-        let slice = 10_000
+        // Small slices: the CPU counts retired instructions when a slice ends, so the counter
+        // moves in steps of at most one slice (1 µs of guest time at 1 ns per instruction).
+        let slice = 1_000
         while !isStopping {
             var anyRan = false
             for vcpu in vcpus {
