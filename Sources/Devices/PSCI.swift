@@ -39,10 +39,15 @@ public struct PSCI: Sendable {
 
     public let powerStates: PowerStateTable
     public let platform: any PSCIPlatform
+    /// KVM's choice: a target counts as on from the moment CPU_ON succeeds, so racing CPU_ONs
+    /// get ALREADY_ON and never ON_PENDING (kvm-unit-tests' psci cpu-on test expects this).
+    /// False keeps the spec's ON_PENDING window until the Machine reports the start.
+    public let targetsOnAtOnce: Bool
 
-    public init(powerStates: PowerStateTable, platform: any PSCIPlatform) {
+    public init(powerStates: PowerStateTable, platform: any PSCIPlatform, targetsOnAtOnce: Bool = false) {
         self.powerStates = powerStates
         self.platform = platform
+        self.targetsOnAtOnce = targetsOnAtOnce
     }
 
     /// Handles one call. `functionID` is the caller's x0 (only W0 is the identifier);
@@ -111,7 +116,7 @@ public struct PSCI: Sendable {
         guard platform.isValidEntryPoint(entry) else {
             return PSCIResult(.invalidAddress)
         }
-        switch powerStates.compareExchange(vcpu, expected: .off, desired: .onPending) {
+        switch powerStates.compareExchange(vcpu, expected: .off, desired: targetsOnAtOnce ? .on : .onPending) {
         case .off?:
             return PSCIResult(.success, action: .powerOn(vcpu: vcpu, entry: entry, context: context))
         case .on?:

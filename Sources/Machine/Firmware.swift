@@ -27,7 +27,10 @@ final class Firmware: @unchecked Sendable {
         powerStates = PowerStateTable(count: vm.configuration.vcpuCount)
         psci = PSCI(powerStates: powerStates,
                     platform: VirtPSCIPlatform(vcpuCount: vm.configuration.vcpuCount,
-                                               ramBase: vm.bus.ramBase, ramSize: vm.bus.ramSize))
+                                               ramBase: vm.bus.ramBase, ramSize: vm.bus.ramSize),
+                    // Like KVM: racing CPU_ONs see ALREADY_ON, not a brief ON_PENDING while the
+                    // target's thread wakes.
+                    targetsOnAtOnce: true)
     }
 
     /// Handles the PSCI call in the caller's x0–x3.

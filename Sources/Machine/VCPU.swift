@@ -82,17 +82,12 @@ final class VCPU: @unchecked Sendable {
     /// If CPU_ON released this vCPU, resets it to the entry point and marks it on. Returns
     /// whether the vCPU may run.
     func startIfReleased() -> Bool {
-        switch vm.firmware.powerStates.state(of: index) {
-        case .on: return true
-        case .onPending:
-            guard let start = startRequest.withLock({ request in defer { request = nil }; return request }) else {
-                return false
-            }
+        if let start = startRequest.withLock({ request in defer { request = nil }; return request }) {
             reset(entry: start.entry, argument: start.context)
             vm.firmware.powerStates.markStarted(index)
             return true
-        default: return false
         }
+        return vm.firmware.powerStates.state(of: index) == .on
     }
 
     /// Wakes this vCPU's thread if it is parked (WFI or powered off) and makes a running one

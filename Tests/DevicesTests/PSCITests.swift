@@ -262,3 +262,20 @@ enum X0 {
         #expect(PowerState.onPending.rawValue == 2)
     }
 }
+
+@Test func cpuOnWithTargetsOnAtOnceAnswersAlreadyOnNeverOnPending() {
+    let table = PowerStateTable(count: 2)
+    let psci = PSCI(powerStates: table, platform: KVMLikePlatform(), targetsOnAtOnce: true)
+    let first = psci.handle(functionID: 0xC400_0003, arguments: (1, 0x4000_0000, 7), caller: 0)
+    #expect(first.x0 == 0)
+    #expect(first.action == .powerOn(vcpu: 1, entry: 0x4000_0000, context: 7))
+    #expect(table.state(of: 1) == .on)
+    let second = psci.handle(functionID: 0xC400_0003, arguments: (1, 0x4000_0000, 7), caller: 0)
+    #expect(second.x0 == PSCIReturn.alreadyOn.x0)
+    // AFFINITY_INFO reports the target on at once.
+    #expect(psci.handle(functionID: 0xC400_0004, arguments: (1, 0, 0), caller: 0).x0 == 0)
+}
+
+private struct KVMLikePlatform: PSCIPlatform {
+    func vcpuIndex(mpidr: UInt64) -> Int? { mpidr < 2 ? Int(mpidr) : nil }
+}
