@@ -204,8 +204,8 @@ extension VCPU {
         }
     }
 
-    /// Instructions per run slice in host-clock mode: about 20–100 µs of guest time.
-    static let sliceInstructions = 1 << 13
+    /// Instructions per run slice in host-clock mode: about 10 µs of guest time.
+    static let sliceInstructions = 1 << 11
 
     /// WFI: block until an interrupt is pending for this vCPU (masked or not), a timer's
     /// deadline passes (the background timer kicks us), or the VM stops.
