@@ -66,7 +66,9 @@ public final class CPU {
     /// The GICv3 CPU interface (ICC_*), reached without an exit (nil: GICv2, ICC_* UNDEF).
     public var interruptControllerInterface: (any SystemRegisterDevice)?
     /// The VMM's handler for trapped accesses that need no full exit (nil: every trap exits).
-    public var trapFastPath: (any TrapFastPath)?
+    /// Not retained: the handler is the VMM's vCPU, which owns this CPU (a strong reference
+    /// would be a cycle) and outlives every `run`; and no reference counting on the trap path.
+    public unowned(unsafe) var trapFastPath: (any TrapFastPath)?
     /// With CNTHCTL_EL2.EL1PCEN = 0 semantics: CNTP_CTL/CVAL/TVAL accesses exit to the VMM.
     public var trapsPhysicalTimer = true
     /// With CNTHCTL_EL2.EL1PCTEN = 0 semantics: CNTPCT_EL0 reads exit to the VMM.

@@ -66,26 +66,34 @@ extension CPU {
     private func accessTimerRegister(_ register: SystemRegister, rt: Int, isRead: Bool) {
         let el0Gate: UInt64
         let trapsToVMM: Bool
-        switch register {
-        case .CNTFRQ_EL0:
+        let readOnly: Bool
+        // On the raw encoding (op0=3, op1=3, CRn=14: 0xDF00 | CRm << 3 | op2): matching the
+        // static `SystemRegister` constants costs a lazy-global check and a compare per case
+        // on every timer access.
+        switch register.encoding {
+        case 0xDF00: // CNTFRQ_EL0
             el0Gate = CNTKCTL.el0pcten | CNTKCTL.el0vcten
             trapsToVMM = false
-        case .CNTPCT_EL0:
+            readOnly = true
+        case 0xDF01: // CNTPCT_EL0
             el0Gate = CNTKCTL.el0pcten
             trapsToVMM = trapsPhysicalCounter
-        case .CNTVCT_EL0:
+            readOnly = true
+        case 0xDF02: // CNTVCT_EL0
             el0Gate = CNTKCTL.el0vcten
             trapsToVMM = false
-        case .CNTP_CTL_EL0, .CNTP_CVAL_EL0, .CNTP_TVAL_EL0:
+            readOnly = true
+        case 0xDF10, 0xDF11, 0xDF12: // CNTP_TVAL_EL0, CNTP_CTL_EL0, CNTP_CVAL_EL0
             el0Gate = CNTKCTL.el0pten
             trapsToVMM = trapsPhysicalTimer
-        case .CNTV_CTL_EL0, .CNTV_CVAL_EL0, .CNTV_TVAL_EL0:
+            readOnly = false
+        case 0xDF18, 0xDF19, 0xDF1A: // CNTV_TVAL_EL0, CNTV_CTL_EL0, CNTV_CVAL_EL0
             el0Gate = CNTKCTL.el0vten
             trapsToVMM = false
+            readOnly = false
         default:
             return undefined()
         }
-        let readOnly = register == .CNTFRQ_EL0 || register == .CNTPCT_EL0 || register == .CNTVCT_EL0
         if readOnly && !isRead { return undefined() }
         if el == 0, sys.cntkctl & el0Gate == 0 { return trapToEL1(register, rt: rt, isRead: isRead) }
         if trapsToVMM {

@@ -8,17 +8,20 @@ final class VirtualTimerDevice: SystemRegisterDevice {
     let timers: VCPUTimers
     init(timers: VCPUTimers) { self.timers = timers }
 
+    /// The timer register an encoding names (op0=3, op1=3, CRn=14: 0xDF00 | CRm << 3 | op2),
+    /// matched on the raw value because this runs on every timer access.
+    @inline(__always)
     static func timerRegister(_ register: SystemRegister) -> TimerRegister? {
-        switch register {
-        case .CNTFRQ_EL0: return .frequency
-        case .CNTVCT_EL0: return .virtualCount
-        case .CNTPCT_EL0: return .physicalCount
-        case .CNTV_CTL_EL0: return .virtualControl
-        case .CNTV_CVAL_EL0: return .virtualCompare
-        case .CNTV_TVAL_EL0: return .virtualTimerValue
-        case .CNTP_CTL_EL0: return .physicalControl
-        case .CNTP_CVAL_EL0: return .physicalCompare
-        case .CNTP_TVAL_EL0: return .physicalTimerValue
+        switch register.encoding {
+        case 0xDF00: return .frequency
+        case 0xDF01: return .physicalCount
+        case 0xDF02: return .virtualCount
+        case 0xDF10: return .physicalTimerValue
+        case 0xDF11: return .physicalControl
+        case 0xDF12: return .physicalCompare
+        case 0xDF18: return .virtualTimerValue
+        case 0xDF19: return .virtualControl
+        case 0xDF1A: return .virtualCompare
         default: return nil
         }
     }

@@ -257,3 +257,16 @@ import Testing
         #expect(gic.reads.isEmpty && gic.writes.isEmpty)
     }
 }
+
+/// The timer dispatch matches raw encodings; they must be exactly the named registers'.
+@Test func timerRegisterEncodingsAreTheRawValuesTheDispatchUses() {
+    #expect(SystemRegister.CNTFRQ_EL0.encoding == 0xDF00)
+    #expect(SystemRegister.CNTPCT_EL0.encoding == 0xDF01)
+    #expect(SystemRegister.CNTVCT_EL0.encoding == 0xDF02)
+    #expect(SystemRegister.CNTP_TVAL_EL0.encoding == 0xDF10)
+    #expect(SystemRegister.CNTP_CTL_EL0.encoding == 0xDF11)
+    #expect(SystemRegister.CNTP_CVAL_EL0.encoding == 0xDF12)
+    #expect(SystemRegister.CNTV_TVAL_EL0.encoding == 0xDF18)
+    #expect(SystemRegister.CNTV_CTL_EL0.encoding == 0xDF19)
+    #expect(SystemRegister.CNTV_CVAL_EL0.encoding == 0xDF1A)
+}
