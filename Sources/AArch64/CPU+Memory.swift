@@ -15,13 +15,7 @@ extension CPU {
         let offset = va & 0xFFF
         if e.pointee.readTag == va & ~0xFFF, offset &+ UInt64(size) <= 0x1000,
            sys.sctlr & SCTLRBits.a == 0 {
-            let p = e.pointee.host + Int(offset)
-            switch size {
-            case 1: return UInt64(p.load(as: UInt8.self))
-            case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
-            case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
-            default: return p.loadUnaligned(as: UInt64.self)
-            }
+            return loadHost(e.pointee.host + Int(offset), size: size)
         }
         return readMemorySlow(va, size: size, unprivileged: unprivileged)
     }
@@ -33,13 +27,7 @@ extension CPU {
         let offset = va & 0xFFF
         if e.pointee.writeTag == va & ~0xFFF, offset &+ UInt64(size) <= 0x1000,
            sys.sctlr & SCTLRBits.a == 0 {
-            let p = e.pointee.host + Int(offset)
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-            default: p.storeBytes(of: value, as: UInt64.self)
-            }
+            storeHost(e.pointee.host + Int(offset), size: size, value)
             return true
         }
         return writeMemorySlow(va, size: size, value, unprivileged: unprivileged)
@@ -109,13 +97,7 @@ extension CPU {
         }
         guard let e = pageEntry(va, kind: .read, unprivileged: unprivileged) else { return nil }
         if e.pointee.readTag == va & ~0xFFF {
-            let p = e.pointee.host + Int(offset)
-            switch size {
-            case 1: return UInt64(p.load(as: UInt8.self))
-            case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
-            case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
-            default: return p.loadUnaligned(as: UInt64.self)
-            }
+            return loadHost(e.pointee.host + Int(offset), size: size)
         }
         guard let value = bus.read(e.pointee.physical | offset, size: size, vcpu: id) else {
             memoryAbort(va, status: FaultStatus.externalAbort, kind: .read)
@@ -147,13 +129,7 @@ extension CPU {
         }
         guard let e = pageEntry(va, kind: .write, unprivileged: unprivileged) else { return false }
         if e.pointee.writeTag == va & ~0xFFF {
-            let p = e.pointee.host + Int(offset)
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-            default: p.storeBytes(of: value, as: UInt64.self)
-            }
+            storeHost(e.pointee.host + Int(offset), size: size, value)
             return true
         }
         guard bus.write(e.pointee.physical | offset, size: size, value: value, vcpu: id) else {

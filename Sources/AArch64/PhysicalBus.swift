@@ -56,14 +56,7 @@ public final class PhysicalBus: @unchecked Sendable {
 
     /// A physical read of 1, 2, 4 or 8 bytes (little-endian); nil is an external abort.
     public func read(_ address: UInt64, size: Int, vcpu: Int) -> UInt64? {
-        if let p = ramPointer(address, size: UInt64(size)) {
-            switch size {
-            case 1: return UInt64(p.load(as: UInt8.self))
-            case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
-            case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
-            default: return p.loadUnaligned(as: UInt64.self)
-            }
-        }
+        if let p = ramPointer(address, size: UInt64(size)) { return loadHost(p, size: size) }
         guard let region = region(containing: address) else { return nil }
         return region.device.read(offset: address &- region.base, size: size, vcpu: vcpu)
     }
@@ -71,12 +64,7 @@ public final class PhysicalBus: @unchecked Sendable {
     /// A physical write of 1, 2, 4 or 8 bytes (little-endian); false is an external abort.
     public func write(_ address: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
         if let p = ramPointer(address, size: UInt64(size)) {
-            switch size {
-            case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-            case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
-            case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
-            default: p.storeBytes(of: value, as: UInt64.self)
-            }
+            storeHost(p, size: size, value)
             return true
         }
         guard let region = region(containing: address) else { return false }
@@ -100,5 +88,28 @@ public enum BusError: Error, Equatable, CustomStringConvertible {
         case let .outsideRAM(address, size):
             return "0x\(String(size, radix: 16)) bytes at 0x\(String(address, radix: 16)) do not fit in guest RAM"
         }
+    }
+}
+
+/// Reads 1, 2, 4 or 8 little-endian bytes of guest RAM through its host pointer (the host is
+/// x86-64, little-endian like the guest).
+@inline(__always)
+func loadHost(_ p: UnsafeMutableRawPointer, size: Int) -> UInt64 {
+    switch size {
+    case 1: return UInt64(p.load(as: UInt8.self))
+    case 2: return UInt64(p.loadUnaligned(as: UInt16.self))
+    case 4: return UInt64(p.loadUnaligned(as: UInt32.self))
+    default: return p.loadUnaligned(as: UInt64.self)
+    }
+}
+
+/// Writes the low `size` (1, 2, 4 or 8) bytes of `value` to guest RAM through its host pointer.
+@inline(__always)
+func storeHost(_ p: UnsafeMutableRawPointer, size: Int, _ value: UInt64) {
+    switch size {
+    case 1: p.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+    case 2: p.storeBytes(of: UInt16(truncatingIfNeeded: value), as: UInt16.self)
+    case 4: p.storeBytes(of: UInt32(truncatingIfNeeded: value), as: UInt32.self)
+    default: p.storeBytes(of: value, as: UInt64.self)
     }
 }
