@@ -1,7 +1,8 @@
 import Glibc
 import Synchronization
 
-/// A wake-up signal a thread can sleep on until a CLOCK_MONOTONIC deadline.
+/// A wake-up signal a thread can sleep on until a CLOCK_MONOTONIC deadline. Public because the
+/// Machine parks its vCPU threads on the same primitive.
 ///
 /// `Synchronization` has no condition variable, so this wraps a pthread condition configured
 /// for CLOCK_MONOTONIC (a wall-clock jump must not move timer deadlines). A generation counter
@@ -10,12 +11,12 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: the pthread objects are heap-allocated (stable addresses) and only
 /// used through the pthread API, which synchronises them; `generation` is an atomic.
-final class WakeupEvent: @unchecked Sendable {
+public final class WakeupEvent: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
     private let counter = Atomic<UInt64>(0)
 
-    init() {
+    public init() {
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -35,9 +36,9 @@ final class WakeupEvent: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    var generation: UInt64 { counter.load(ordering: .acquiring) }
+    public var generation: UInt64 { counter.load(ordering: .acquiring) }
 
-    func signal() {
+    public func signal() {
         counter.wrappingAdd(1, ordering: .acquiringAndReleasing)
         pthread_mutex_lock(mutex)
         pthread_cond_broadcast(condition)
@@ -47,7 +48,7 @@ final class WakeupEvent: @unchecked Sendable {
     /// Sleeps until a signal newer than `generation`, the deadline (host ns; nil or beyond
     /// Int64.max: none), or a spurious wake. Returns true when the deadline passed.
     @discardableResult
-    func wait(since generation: UInt64, until deadline: UInt64?) -> Bool {
+    public func wait(since generation: UInt64, until deadline: UInt64?) -> Bool {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         guard counter.load(ordering: .acquiring) == generation else { return false }

@@ -32,7 +32,7 @@ public struct VMConfiguration: Sendable {
 
     /// The largest vCPU count each GIC model supports on this board.
     public static func maximumVCPUs(for gic: GICVersion) -> Int {
-        gic == .v2 ? VirtMemoryMap.maxVCPUsGICv2 : VirtMemoryMap.maxVCPUsGICv3
+        BoardConfiguration(gicVersion: gic == .v2 ? .v2 : .v3).maxVCPUs
     }
 
     /// The board's view of this configuration (memory map, device tree).
