@@ -14,6 +14,9 @@ public final class VCPUTimers: Sendable {
 
     public let counter: SystemCounter
     private let state: Mutex<State>
+    /// `nextRiseHostNanoseconds` (UInt64.max: none), published by every settle so the vCPU's
+    /// own thread can watch its deadline between run slices without taking the lock.
+    private let riseDeadline = Atomic<UInt64>(.max)
 
     private struct State {
         var virtual: TimerContext
@@ -29,7 +32,10 @@ public final class VCPUTimers: Sendable {
         let token: BackgroundTimer.Token
         let expired: @Sendable () -> Void
         let onExpiry: @Sendable () -> Void
-        /// The deadline currently armed (host ns), to avoid re-arming with the same value.
+        /// How long after a deadline the entry fires (see `attach`).
+        let lateness: UInt64
+        /// The deadline currently armed (host ns, before `lateness`), to avoid re-arming with
+        /// the same value.
         var armedAt: UInt64?
     }
 
@@ -206,22 +212,33 @@ public final class VCPUTimers: Sendable {
         if s.physical.updateLevel(atCount: now.physicalCount) {
             s.output(s.physical.ppi, s.physical.outputLevel)
         }
-        // Checked in place: copying the entry out would retain and release its closures on
-        // every register access, the hottest path of the timer.
-        guard s.host != nil else { return }
         // Lines already up need no host timer: nothing changes until the guest writes a
         // register (or an offset moves), and both re-run this.
         let ticks = Self.earliest(s.virtual, s.physical, at: now, includingAsserted: false)
         let deadline = ticks.flatMap { counter.source.hostNanoseconds(whenTicksReach: $0) }
-        guard deadline != s.host?.armedAt else { return }
+        riseDeadline.store(deadline ?? .max, ordering: .releasing)
+        // Checked in place: copying the entry out would retain and release its closures on
+        // every register access, the hottest path of the timer.
+        guard s.host != nil, deadline != s.host?.armedAt else { return }
         guard var host = s.host else { return }
         if let deadline {
-            host.background.arm(host.token, atHostNanoseconds: deadline, host.expired)
+            let (late, overflow) = deadline.addingReportingOverflow(host.lateness)
+            host.background.arm(host.token, atHostNanoseconds: overflow ? .max : late, host.expired)
         } else {
             host.background.cancel(host.token)
         }
         host.armedAt = deadline
         s.host = host
+    }
+
+    /// The host time (CLOCK_MONOTONIC ns) at which a line that is low now will rise, as of the
+    /// last register access, expiry or `update`; nil when none will. Lock-free: the vCPU's
+    /// thread reads it between run slices and while it waits in WFI, and calls `update` once
+    /// it has passed (which raises the line).
+    @inline(__always)
+    public var nextRiseHostNanoseconds: UInt64? {
+        let value = riseDeadline.load(ordering: .acquiring)
+        return value == .max ? nil : value
     }
 
     // MARK: Host timer
@@ -231,20 +248,28 @@ public final class VCPUTimers: Sendable {
     /// both timers are emulated here, a running one). On expiry the lines are updated (driving
     /// the output) and then `onExpiry` runs on the background thread: the Machine kicks or wakes
     /// the vCPU there. An early or stale expiry only re-arms.
-    public func attach(to background: BackgroundTimer, onExpiry: @escaping @Sendable () -> Void = {}) {
+    ///
+    /// `lateness` arms the entry that long after each deadline: a Machine whose vCPU threads
+    /// watch `nextRiseHostNanoseconds` themselves keeps the background timer as a safety net
+    /// (a vCPU thread held up elsewhere, a deadline moved by an offset change while it sleeps)
+    /// that stays out of the way at the moment that matters; the vCPU's own raise of the line
+    /// cancels the entry before it fires.
+    public func attach(to background: BackgroundTimer, lateness: UInt64 = 0,
+                       onExpiry: @escaping @Sendable () -> Void = {}) {
         let expired: @Sendable () -> Void = { [weak self] in self?.expired() }
         let previous = state.withLock { s in
             let previous = s.host
             s.host = HostTimer(background: background, token: background.makeToken(),
-                               expired: expired, onExpiry: onExpiry, armedAt: nil)
+                               expired: expired, onExpiry: onExpiry,
+                               lateness: lateness, armedAt: nil)
             settle(&s, at: counter.sample())
             return previous
         }
         if let previous { previous.background.cancel(previous.token) }
     }
 
-    /// The host deadline this vCPU's background-timer entry is armed at (nil: not armed):
-    /// for diagnostics and tests.
+    /// The host deadline this vCPU's background-timer entry is armed for (nil: not armed; the
+    /// entry itself fires `lateness` later): for diagnostics and tests.
     public var armedHostDeadline: UInt64? { state.withLock { $0.host?.armedAt } }
 
     /// Stops using the background timer (e.g. the vCPU is being destroyed or the Machine

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 @testable import GenericTimer
@@ -185,6 +186,48 @@ import Testing
         #expect(rig.timers.armedHostDeadline == nil)
         rig.timers.detach()
         #expect(rig.timers.armedHostDeadline == nil)
+    }
+
+    @Test func theRiseDeadlineIsPublishedWithoutAnAttachment() {
+        let start: UInt64 = 7 * Rig.millisecond
+        let rig = Rig(start: start, hostFrequency: Rig.frequency)
+        #expect(rig.timers.nextRiseHostNanoseconds == nil)
+        rig.setCVAL(.physical, start + 3_000)
+        rig.setControl(.physical, Self.enable)
+        #expect(rig.timers.nextRiseHostNanoseconds == start + 3_000)
+        rig.setCVAL(.virtual, start + 1_000)
+        rig.setControl(.virtual, Self.enable | Self.imask)  // masked: cannot fire
+        #expect(rig.timers.nextRiseHostNanoseconds == start + 3_000)
+        rig.setControl(.virtual, Self.enable)
+        #expect(rig.timers.nextRiseHostNanoseconds == start + 1_000)
+        rig.advance(1_000)  // the virtual line rises; the physical one is next
+        #expect(rig.line(.virtual))
+        #expect(rig.timers.nextRiseHostNanoseconds == start + 3_000)
+        rig.advance(5_000)
+        #expect(rig.line(.physical))
+        #expect(rig.timers.nextRiseHostNanoseconds == nil)
+    }
+
+    @Test func aLateEntryFiresThatLongAfterTheDeadline() async {
+        let background = BackgroundTimer()
+        defer { background.stop() }
+        let lines = LineRecorder()
+        let counter = SystemCounter()  // the host clock
+        let timers = VCPUTimers(counter: counter, output: lines.output)
+        timers.attach(to: background, lateness: 30 * Rig.millisecond)
+        let written = monotonicNanoseconds()
+        timers.write(.physicalTimerValue, value: 10 * Rig.millisecond)
+        timers.write(.physicalControl, value: Self.enable)
+        let rise = try! #require(timers.nextRiseHostNanoseconds)
+        #expect(rise >= written + 10 * Rig.millisecond)
+        #expect(timers.armedHostDeadline == rise)
+        // Nobody watches the deadline: the line stays low past it (the entry fires 30 ms
+        // late, never earlier)…
+        while monotonicNanoseconds() < rise + 15 * Rig.millisecond { usleep(1_000) }
+        #expect(!lines.level(30))
+        // …and then the safety net raises it.
+        #expect(await eventually { lines.level(30) })
+        #expect(monotonicNanoseconds() >= rise + 30 * Rig.millisecond)
     }
 
     @Test func expiryRaisesTheLineAndCallsBack() async {
