@@ -6,10 +6,12 @@ import Synchronization
 /// at the earliest expiry of its timers (`VCPUTimers.attach`), like KVM's per-vCPU hrtimer.
 ///
 /// Lateness: a plain timed wait wakes ~100 µs late on a busy host, far more than a 10 ms guest
-/// tick can tolerate for a < 20 µs median. The thread therefore sleeps until shortly before the
-/// deadline (the slack: twice the recently observed oversleep, 50 µs – 2 ms, starting at
-/// 300 µs) and spins on the clock for the rest. Waiting costs one wake per deadline plus at
-/// most the slack of spinning, so an idle second costs far below 1% of a core.
+/// tick can tolerate for a < 20 µs median. With `spinsToDeadlines` the thread therefore sleeps
+/// until shortly before the deadline (the slack: twice the recently observed oversleep,
+/// 50 µs – 2 ms, starting at 300 µs) and spins on the clock for the rest. Waiting costs one
+/// wake per deadline plus at most the slack of spinning, so an idle second costs far below 1%
+/// of a core. Without it the thread only sleeps: the Machine's vCPU threads watch their own
+/// deadlines and keep this thread as a safety net, which must not take a core from them.
 ///
 /// Callbacks run without any lock of this object held, so they may arm and cancel. A callback
 /// may run once more after `cancel` if it had already been taken from the heap; callers must
@@ -25,8 +27,8 @@ public final class BackgroundTimer: Sendable {
     private let tokens = Atomic<UInt64>(0)
 
     /// Starts the thread.
-    public init() {
-        core = Core()
+    public init(spinsToDeadlines: Bool = true) {
+        core = Core(spinsToDeadlines: spinsToDeadlines)
         let retained = Unmanaged.passRetained(core).toOpaque()
         var handle = pthread_t()
         let result = pthread_create(&handle, nil, { argument in
@@ -104,6 +106,9 @@ public final class BackgroundTimer: Sendable {
 
         let state = Mutex(State())
         let event = WakeupEvent()
+        let spinsToDeadlines: Bool
+
+        init(spinsToDeadlines: Bool) { self.spinsToDeadlines = spinsToDeadlines }
 
         static let initialSlack: UInt64 = 300_000
         static let minimumSlack: UInt64 = 50_000
@@ -130,6 +135,10 @@ public final class BackgroundTimer: Sendable {
                 }
                 guard let next else {
                     event.wait(since: generation, until: nil)
+                    continue
+                }
+                guard spinsToDeadlines else {
+                    event.wait(since: generation, until: next)
                     continue
                 }
                 let slack = min(max(2 * oversleep, Self.minimumSlack), Self.maximumSlack)

@@ -22,6 +22,9 @@ final class VCPU: @unchecked Sendable {
     unowned let vm: VirtualMachine
     private let trapTable: SystemRegisterTrapTable
 
+    /// The instruction budget of the next run slice (see `pollTimers`).
+    var nextSlice = VCPU.sliceInstructions
+
     /// How late a timed sleep of this thread has been waking, smoothed (ns); see `wakeMargin`.
     private var oversleep: UInt64 = 100_000
 
@@ -127,7 +130,7 @@ final class VCPU: @unchecked Sendable {
             sched_yield_hint()
             return .run
         case .budgetExhausted:
-            pollTimers()
+            // The run loop checks the timers when its slice is used up.
             return .run
         case .kicked:
             updateTimers()
@@ -177,13 +180,24 @@ extension VCPU: TrapFastPath {
 }
 
 extension VCPU {
-    /// While the vCPU runs, its own thread notices a passed deadline at the next budget
-    /// boundary (a few microseconds of guest time) without waiting for the background thread
-    /// to be scheduled — on a loaded host that can take milliseconds.
+    /// While the vCPU runs, its own thread notices a passed deadline between slices and raises
+    /// the line, without waiting for another thread to be scheduled (on a loaded host that can
+    /// take milliseconds); and it shortens the slices while a deadline is near. Lock-free
+    /// unless a deadline has passed.
     @inline(__always)
     func pollTimers() {
-        if let deadline = timers.armedHostDeadline, monotonicNanoseconds() >= deadline {
+        guard let deadline = timers.nextRiseHostNanoseconds else {
+            nextSlice = Self.sliceInstructions
+            return
+        }
+        let now = monotonicNanoseconds()
+        if now >= deadline {
             timers.update()
+            nextSlice = Self.sliceInstructions
+        } else {
+            let remaining = deadline - now
+            nextSlice = remaining < Self.imminentDeadline ? Self.imminentSliceInstructions
+                : remaining < Self.nearDeadline ? Self.nearSliceInstructions : Self.sliceInstructions
         }
     }
 }

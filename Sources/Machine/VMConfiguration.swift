@@ -24,6 +24,10 @@ public struct VMConfiguration: Sendable {
     public var counterFrequency: UInt64 = 1_000_000_000
     /// Where the guest's UART output goes.
     public var console: @Sendable (UInt8) -> Void = { _ in }
+    /// How long after a timer deadline the background timer raises a line the vCPU's own thread
+    /// has not raised (host clock only). Not a user option: tests set it huge to show that the
+    /// vCPU threads meet their deadlines on their own.
+    var backgroundTimerLateness: UInt64 = 500_000
 
     public init(kernel: [UInt8]) { self.kernel = kernel }
 

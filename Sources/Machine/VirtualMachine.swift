@@ -43,7 +43,7 @@ public final class VirtualMachine: @unchecked Sendable {
         }
         deterministicClock = clock
         counter = SystemCounter(frequency: configuration.counterFrequency, source: source)
-        backgroundTimer = configuration.clock == .host ? BackgroundTimer() : nil
+        backgroundTimer = configuration.clock == .host ? BackgroundTimer(spinsToDeadlines: false) : nil
 
         interruptController = try BoardInterruptController(version: configuration.gicVersion,
                                                            vcpuCount: configuration.vcpuCount)
@@ -83,9 +83,12 @@ public final class VirtualMachine: @unchecked Sendable {
             let index = vcpu.index
             vcpu.timers.setOutput { ppi, level in gic.setPrivateLevel(intid: ppi, vcpu: index, level: level) }
             if let backgroundTimer {
-                // Expiry raises the line from the background thread (the GIC then signals and
-                // wakes the vCPU); the unpark covers a vCPU parked in WFI with the line masked.
-                vcpu.timers.attach(to: backgroundTimer) { [weak vcpu] in vcpu?.parker.unpark() }
+                // The safety net behind the vCPU thread's own watch of its deadlines (see
+                // `waitForInterrupt`): expiry raises the line from the background thread and
+                // wakes the vCPU, which re-reads its deadline.
+                vcpu.timers.attach(to: backgroundTimer, lateness: configuration.backgroundTimerLateness) { [weak vcpu] in
+                    vcpu?.kick()
+                }
             }
         }
         firmware = Firmware(vm: self)
@@ -188,27 +191,61 @@ extension VCPU {
     /// The host-clock run loop of one vCPU thread.
     func runOnOwnThread() {
         var poweredOn = false
+        // The thread checks its timers (`pollTimers`) every `nextSlice` instructions, counted
+        // across exits, and after every `exitsPerPoll` exits: a guest that polls a device in a
+        // tight loop exits every few instructions and must still see its deadline.
+        var pollAt: UInt64 = 0
+        var exitsSincePoll = 0
         while !vm.isStopping {
             if !poweredOn {
                 poweredOn = startIfReleased()
                 if !poweredOn { parker.park(); continue }
+                pollAt = 0
             }
-            // A short budget: the thread checks its timers' deadline between slices.
-            let exit = cpu.run(budget: Self.sliceInstructions)
+            let retired = cpu.instructionsRetired
+            if retired >= pollAt || exitsSincePoll >= Self.exitsPerPoll {
+                pollTimers()
+                pollAt = retired &+ UInt64(nextSlice)
+                exitsSincePoll = 0
+            }
+            let exit = cpu.run(budget: Int(pollAt &- retired))
+            exitsSincePoll &+= 1
             switch handle(exit) {
             case .run: continue
             case .powerOff: poweredOn = false
             case .stop: return
-            case .wait: waitForInterrupt()
+            case .wait:
+                waitForInterrupt()
+                pollAt = 0
             }
         }
     }
 
-    /// Instructions per run slice in host-clock mode: about 10 µs of guest time.
+    /// Instructions per run slice in host-clock mode when no deadline is near: about 10 µs of
+    /// guest time.
     static let sliceInstructions = 1 << 11
+    /// Instructions per slice once a deadline is closer than `nearDeadline`: about 1 µs, so a
+    /// running vCPU takes its timer interrupt within a microsecond or two of the deadline.
+    static let nearSliceInstructions = 1 << 8
+    /// How close a deadline must be for the short slices.
+    static let nearDeadline: UInt64 = 30_000
+    /// In the last few microseconds before a deadline the slices are shorter still (~0.2 µs):
+    /// a clock read every few dozen instructions, for a few microseconds per deadline.
+    static let imminentDeadline: UInt64 = 4_000
+    static let imminentSliceInstructions = 1 << 5
+    /// Exits between two timer checks at most (an MMIO exit costs ~250 ns, so ~4 µs).
+    static let exitsPerPoll = 16
 
     /// WFI: block until an interrupt is pending for this vCPU (masked or not), a timer's
-    /// deadline passes (the background timer kicks us), or the VM stops.
+    /// deadline passes, or the VM stops.
+    ///
+    /// This thread is its own timer: it sleeps until shortly before the next deadline of its
+    /// timers, watches the clock for the last stretch (a host sleep wakes 50–500 µs late here,
+    /// a watched clock within a microsecond), and raises the line itself at the deadline — no
+    /// other thread has to be scheduled at the moment that matters. The background timer's
+    /// entry, armed `VMConfiguration.backgroundTimerLateness` after the same deadline, is the safety net for a
+    /// deadline moved while this thread sleeps (a counter offset change); this thread's raise
+    /// of the line cancels it before it fires.
     func waitForInterrupt() {
         updateTimers()
         while !hasPendingInterrupt && !vm.isStopping {
@@ -216,24 +253,15 @@ extension VCPU {
                 updateTimers()
                 continue
             }
-            guard let deadline = timers.armedHostDeadline else {
+            guard let deadline = timers.nextRiseHostNanoseconds else {
                 parker.park()
                 continue
             }
-            // Sleep until shortly before the deadline, then watch for the line: a host sleep
-            // wakes 50–500 µs late here, a watched flag within a microsecond. The background
-            // timer raises the line at the deadline (the seed's design); this thread raises it
-            // itself only if that has not happened a little after the deadline, so the two do
-            // not contend for the timers' lock at the very moment that matters.
             let now = monotonicNanoseconds()
-            if now >= deadline &+ Self.backgroundGrace {
-                updateTimers()
-                if !hasPendingInterrupt, timers.armedHostDeadline == deadline { parker.park() }
-                continue
-            }
             if now >= deadline {
-                while monotonicNanoseconds() < deadline &+ Self.backgroundGrace && !hasPendingInterrupt
-                    && cpu.signals.pending & InterruptSignals.kick == 0 {}
+                // Raises the line. If the interrupt controller does not pass it on (the PPI is
+                // disabled), there is no deadline left and the next round parks.
+                updateTimers()
                 continue
             }
             let remaining = deadline - now
@@ -252,7 +280,4 @@ extension VCPU {
             }
         }
     }
-
-    /// How long after a deadline a vCPU in WFI leaves raising the line to the background timer.
-    static let backgroundGrace: UInt64 = 100_000
 }

@@ -85,6 +85,33 @@ struct TimerGuestTests {
         }
     }
 
+    /// The vCPU's own thread watches its deadlines, running or in WFI: with the background
+    /// timer's safety net pushed an hour past every deadline, a busy-polling vCPU still takes
+    /// each interrupt, one polling the GIC (an exit every few instructions) sees the PPI
+    /// pending (the bound is loose for loaded CI hosts; the figure that matters is
+    /// `armvm bench`'s), and WFI still wakes with the earlier timer.
+    @Test(arguments: gics)
+    func theVCPUThreadMeetsItsOwnDeadlines(gic: VMConfiguration.GICVersion) throws {
+        let hour: UInt64 = 3_600_000_000_000
+        let busy = try Self.run("busy.c", gic: gic) { $0.backgroundTimerLateness = hour }
+        #expect(busy.exit == .systemOff)
+        #expect(busy.verdict == "PASS", "\(busy.output)")
+        for name in ["physical", "virtual"] {
+            let figures = Self.numbers(after: "\(name) timer, busy vCPU: ", in: busy.output)
+            try #require(figures.count == 3, "\(busy.output)")
+            #expect(figures[0] == 10)
+            #expect(figures[1] < 20_000_000, "worst lateness \(figures[1]) ns")
+            let polled = Self.numbers(after: "\(name) timer, polling the GIC: pending ", in: busy.output)
+            try #require(polled.count == 1, "\(busy.output)")
+            #expect(polled[0] < 20_000_000, "lateness \(polled[0]) ns")
+        }
+        let wfi = try Self.run("wfi.c", gic: gic, defines: ["FIRST=0"]) { $0.backgroundTimerLateness = hour }
+        #expect(wfi.verdict == "PASS", "\(wfi.output)")
+        let wake1 = Self.numbers(after: "wake 1: INTID ", in: wfi.output)
+        try #require(wake1.count == 3, "\(wfi.output)")
+        #expect(wake1[0] == 30 && wake1[1] < 50_000)
+    }
+
     // MARK: 3. EL0 access control
 
     /// With its CNTKCTL_EL1 bit clear each counter and timer register traps from EL0 to EL1
