@@ -97,15 +97,24 @@ extension CPU {
         if readOnly && !isRead { return undefined() }
         if el == 0, sys.cntkctl & el0Gate == 0 { return trapToEL1(register, rt: rt, isRead: isRead) }
         if trapsToVMM {
-            if let fastPath = trapFastPath {
+            if let fastPath = trapFastPathDirect {
                 if isRead {
-                    if let value = fastPath.trappedRead(register) { return setX(rt, value) }
-                } else if fastPath.trappedWrite(register, value: x(rt)) {
+                    if let value = fastPath.read(register) { return setX(rt, value) }
+                } else if fastPath.write(register, value: x(rt)) {
                     return
                 }
             }
             pc = currentInstructionPC
             pendingExit = .systemRegister(SystemRegisterAccess(register: register, rt: rt, isRead: isRead))
+            return
+        }
+        if let direct = timerDeviceDirect {
+            if isRead {
+                guard let value = direct.read(register) else { return undefined() }
+                setX(rt, value)
+            } else if !direct.write(register, value: x(rt)) {
+                undefined()
+            }
             return
         }
         accessDeviceRegister(timerDevice, register, rt: rt, isRead: isRead, el0Allowed: true)
