@@ -22,7 +22,8 @@ public protocol CounterSource: AnyObject, Sendable {
 /// 1 GHz), and makes the scaling the identity.
 public final class HostCounterSource: CounterSource {
     public let scale: TickScale
-    /// A copy of the process clock, so a counter read touches no global.
+    /// A copy of the process clock, so a counter read touches no global. Counter reads use its
+    /// unordered form (see `HostClock.unorderedNanoseconds`).
     let clock: HostClock
 
     public init(frequency: UInt64 = TickScale.nanosecondsPerSecond) {
@@ -31,7 +32,7 @@ public final class HostCounterSource: CounterSource {
     }
 
     public var ticks: UInt64 {
-        @inline(__always) get { scale.ticks(fromNanoseconds: clock.nanoseconds()) }
+        @inline(__always) get { scale.ticks(fromNanoseconds: clock.unorderedNanoseconds()) }
     }
 
     public func hostNanoseconds(whenTicksReach target: UInt64) -> UInt64? {

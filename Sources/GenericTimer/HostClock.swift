@@ -46,6 +46,16 @@ public struct HostClock: Sendable {
         usesCycleCounter ? nanoseconds(atCycles: chc_cycle_counter()) : Self.kernelMonotonic()
     }
 
+    /// Now, read without ordering against earlier instructions (see
+    /// `chc_cycle_counter_unordered`): what a guest counter read uses. The Arm ARM lets a
+    /// CNTPCT_EL0/CNTVCT_EL0 read happen speculatively and out of order unless an ISB orders it,
+    /// so the guest sees nothing hardware would not show it; host deadlines compared across
+    /// threads use the ordered `nanoseconds()`.
+    @inline(__always)
+    public func unorderedNanoseconds() -> UInt64 {
+        usesCycleCounter ? nanoseconds(atCycles: chc_cycle_counter_unordered()) : Self.kernelMonotonic()
+    }
+
     /// The time at a cycle-counter value: base + (cycles − base) × multiplier >> 32, through a
     /// 128-bit product (no overflow for centuries). A value below the base (a CPU whose counter
     /// lags the calibrating one) reads as the base rather than wrapping to the far future.

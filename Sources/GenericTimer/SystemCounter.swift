@@ -98,7 +98,7 @@ public final class SystemCounter: Sendable {
     public func sample() -> CounterSample {
         let ticks: UInt64
         if let hostClock {
-            ticks = hostScale.ticks(fromNanoseconds: hostClock.nanoseconds())
+            ticks = hostScale.ticks(fromNanoseconds: hostClock.unorderedNanoseconds())
         } else {
             ticks = source.ticks
         }

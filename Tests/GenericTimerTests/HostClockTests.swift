@@ -37,6 +37,21 @@ import Testing
         let failures = Atomic<Int>(0)
     }
 
+    @Test func unorderedReadsNeverGoBackOnOneThread() {
+        // What a guest counter read uses: unordered against other instructions, but one
+        // thread's successive readings still never decrease (and agree with the ordered form).
+        let clock = HostClock.process
+        var previous = clock.nanoseconds()
+        var backwards = 0
+        for _ in 0..<200_000 {
+            let now = clock.unorderedNanoseconds()
+            if now < previous { backwards += 1 }
+            previous = now
+        }
+        #expect(backwards == 0)
+        #expect(clock.nanoseconds() >= previous)
+    }
+
     @Test func tracksTheKernelMonotonicClock() {
         // Over ~50 ms the process clock and CLOCK_MONOTONIC advance by the same amount within
         // 0.1% (calibration is good to a few ppm; the slack is for preemption between reads).
