@@ -17,8 +17,14 @@ enum EL0Access {
 //  - the GICv3 CPU interface (ICC_*): forwarded to `interruptControllerInterface`;
 //  - everything else: the CPU's own table (SystemRegisterTable.swift).
 extension CPU {
+    /// Inlined into the decoder so a timer access (the hot case) costs no extra call.
+    @inline(__always)
     func executeSystemRegisterMove(_ register: SystemRegister, rt: Int, isRead: Bool) {
         if register.isGenericTimer { return accessTimerRegister(register, rt: rt, isRead: isRead) }
+        executeOtherSystemRegisterMove(register, rt: rt, isRead: isRead)
+    }
+
+    private func executeOtherSystemRegisterMove(_ register: SystemRegister, rt: Int, isRead: Bool) {
         if register.isGICv3CPUInterface {
             // Direction is the CPU's to check: a device sees only accesses that exist.
             if isRead ? register.isWriteOnlyGICRegister : register.isReadOnlyGICRegister { return undefined() }

@@ -108,10 +108,11 @@ public final class SystemCounter: Sendable {
     }
 
     /// `CNTPCT_EL0`.
-    public var physicalCount: UInt64 { sample().physicalCount }
+    public var physicalCount: UInt64 { @inline(__always) get { sample().physicalCount } }
     /// `CNTVCT_EL0`.
-    public var virtualCount: UInt64 { sample().virtualCount }
+    public var virtualCount: UInt64 { @inline(__always) get { sample().virtualCount } }
 
+    @inline(__always)
     public func count(for kind: TimerKind) -> UInt64 { sample().count(for: kind) }
 
     /// The total amount subtracted from the source for `kind`'s count.
