@@ -20,8 +20,10 @@ let package = Package(
     targets: [
         // Layer 1: the software CPU. Knows no board and no device.
         .target(name: "AArch64", swiftSettings: fastCode),
+        // The host's cycle counter (rdtsc, cntvct_el0) as static inline C: the timer's host clock.
+        .target(name: "CHostClock"),
         // Layer 1: the generic timer. Knows no CPU internals.
-        .target(name: "GenericTimer", swiftSettings: fastCode),
+        .target(name: "GenericTimer", dependencies: ["CHostClock"], swiftSettings: fastCode),
         // Layer 1: GICv2 and GICv3.
         .target(name: "GIC"),
         // Layer 1: PL011, PL031, PSCI, virtio-mmio placeholders.

@@ -62,13 +62,26 @@ public final class CPU {
     /// The virtual timer and counter, reached without an exit (nil: those registers UNDEF).
     /// Strong references: the devices never point back at the CPU, and a weak load on every
     /// timer access would cost more than the access.
-    public var timerDevice: (any SystemRegisterDevice)?
+    public var timerDevice: (any SystemRegisterDevice)? {
+        didSet {
+            timerDeviceDirect = (timerDevice as? any DirectSystemRegisterDevice).map {
+                DirectHandler($0, type(of: $0).directEntryPoints)
+            }
+        }
+    }
+    /// `timerDevice`'s C entry points when it has them (see `DirectEntryPoints`); valid while
+    /// `timerDevice` holds the object.
+    var timerDeviceDirect: DirectHandler?
     /// The GICv3 CPU interface (ICC_*), reached without an exit (nil: GICv2, ICC_* UNDEF).
     public var interruptControllerInterface: (any SystemRegisterDevice)?
     /// The VMM's handler for trapped accesses that need no full exit (nil: every trap exits).
     /// Not retained: the handler is the VMM's vCPU, which owns this CPU (a strong reference
     /// would be a cycle) and outlives every `run`; and no reference counting on the trap path.
-    public unowned(unsafe) var trapFastPath: (any TrapFastPath)?
+    public unowned(unsafe) var trapFastPath: (any TrapFastPath)? {
+        didSet { trapFastPathDirect = trapFastPath.map { DirectHandler($0, type(of: $0).directEntryPoints) } }
+    }
+    /// `trapFastPath`'s C entry points, what the access path calls (see `DirectEntryPoints`).
+    var trapFastPathDirect: DirectHandler?
     /// With CNTHCTL_EL2.EL1PCEN = 0 semantics: CNTP_CTL/CVAL/TVAL accesses exit to the VMM.
     public var trapsPhysicalTimer = true
     /// With CNTHCTL_EL2.EL1PCTEN = 0 semantics: CNTPCT_EL0 reads exit to the VMM.

@@ -67,4 +67,7 @@ public protocol TrapFastPath: AnyObject {
     func trappedRead(_ register: SystemRegister) -> UInt64?
     /// Performs a trapped MSR; false to decline.
     func trappedWrite(_ register: SystemRegister, value: UInt64) -> Bool
+    /// `trappedRead`/`trappedWrite` as C entry points taking the object's unretained address:
+    /// what the CPU calls (see `DirectEntryPoints` for why).
+    static var directEntryPoints: DirectEntryPoints { get }
 }

@@ -17,8 +17,14 @@ enum EL0Access {
 //  - the GICv3 CPU interface (ICC_*): forwarded to `interruptControllerInterface`;
 //  - everything else: the CPU's own table (SystemRegisterTable.swift).
 extension CPU {
+    /// Inlined into the decoder so a timer access (the hot case) costs no extra call.
+    @inline(__always)
     func executeSystemRegisterMove(_ register: SystemRegister, rt: Int, isRead: Bool) {
         if register.isGenericTimer { return accessTimerRegister(register, rt: rt, isRead: isRead) }
+        executeOtherSystemRegisterMove(register, rt: rt, isRead: isRead)
+    }
+
+    private func executeOtherSystemRegisterMove(_ register: SystemRegister, rt: Int, isRead: Bool) {
         if register.isGICv3CPUInterface {
             // Direction is the CPU's to check: a device sees only accesses that exist.
             if isRead ? register.isWriteOnlyGICRegister : register.isReadOnlyGICRegister { return undefined() }
@@ -97,15 +103,24 @@ extension CPU {
         if readOnly && !isRead { return undefined() }
         if el == 0, sys.cntkctl & el0Gate == 0 { return trapToEL1(register, rt: rt, isRead: isRead) }
         if trapsToVMM {
-            if let fastPath = trapFastPath {
+            if let fastPath = trapFastPathDirect {
                 if isRead {
-                    if let value = fastPath.trappedRead(register) { return setX(rt, value) }
-                } else if fastPath.trappedWrite(register, value: x(rt)) {
+                    if let value = fastPath.read(register) { return setX(rt, value) }
+                } else if fastPath.write(register, value: x(rt)) {
                     return
                 }
             }
             pc = currentInstructionPC
             pendingExit = .systemRegister(SystemRegisterAccess(register: register, rt: rt, isRead: isRead))
+            return
+        }
+        if let direct = timerDeviceDirect {
+            if isRead {
+                guard let value = direct.read(register) else { return undefined() }
+                setX(rt, value)
+            } else if !direct.write(register, value: x(rt)) {
+                undefined()
+            }
             return
         }
         accessDeviceRegister(timerDevice, register, rt: rt, isRead: isRead, el0Allowed: true)

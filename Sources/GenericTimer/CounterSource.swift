@@ -8,8 +8,8 @@ public protocol CounterSource: AnyObject, Sendable {
     /// The count now, in ticks of the counter frequency.
     var ticks: UInt64 { get }
 
-    /// The host `CLOCK_MONOTONIC` time (ns) at which `ticks` first reaches `target`, or nil when
-    /// that moment has no host time: a source that does not follow the host clock (manual,
+    /// The host time (ns, in the VMM's one host domain, `monotonicNanoseconds()`) at which
+    /// `ticks` first reaches `target`, or nil when that moment has no host time: a source that does not follow the host clock (manual,
     /// instruction-driven) or a moment the host clock never reaches in this lifetime (beyond
     /// `Int64.max` ns, about 292 years). Background timers are armed only for non-nil results,
     /// and an expiry re-checks the count, so a source must never return a time at which `ticks`
@@ -17,25 +17,23 @@ public protocol CounterSource: AnyObject, Sendable {
     func hostNanoseconds(whenTicksReach target: UInt64) -> UInt64?
 }
 
-/// Host `CLOCK_MONOTONIC`, read once per call.
-@inline(__always)
-public func monotonicNanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(truncatingIfNeeded: time.tv_sec) &* TickScale.nanosecondsPerSecond
-        &+ UInt64(truncatingIfNeeded: time.tv_nsec)
-}
-
-/// The host's monotonic clock scaled to the counter frequency. The default 1 GHz is the
-/// Armv8.6 rule (FEAT_ECV era systems count at 1 GHz), and makes the scaling the identity.
+/// The host clock (`HostClock.process`, the domain of `monotonicNanoseconds()`) scaled to the
+/// counter frequency. The default 1 GHz is the Armv8.6 rule (FEAT_ECV era systems count at
+/// 1 GHz), and makes the scaling the identity.
 public final class HostCounterSource: CounterSource {
     public let scale: TickScale
+    /// A copy of the process clock, so a counter read touches no global. Counter reads use its
+    /// unordered form (see `HostClock.unorderedNanoseconds`).
+    let clock: HostClock
 
     public init(frequency: UInt64 = TickScale.nanosecondsPerSecond) {
         scale = TickScale(frequency: frequency)
+        clock = HostClock.process
     }
 
-    public var ticks: UInt64 { scale.ticks(fromNanoseconds: monotonicNanoseconds()) }
+    public var ticks: UInt64 {
+        @inline(__always) get { scale.ticks(fromNanoseconds: clock.unorderedNanoseconds()) }
+    }
 
     public func hostNanoseconds(whenTicksReach target: UInt64) -> UInt64? {
         guard let nanoseconds = scale.nanoseconds(fromTicks: target),

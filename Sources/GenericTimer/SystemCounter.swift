@@ -54,6 +54,10 @@ public final class SystemCounter: Sendable {
     /// 32 bits wide).
     public let frequency: UInt64
     public let source: any CounterSource
+    /// When `source` is a `HostCounterSource`: its clock and scale, so `sample()` reads the
+    /// host clock inline instead of through the existential (a witness call per counter read).
+    private let hostClock: HostClock?
+    private let hostScale: TickScale
 
     private let vmOffsetStorage = Atomic<UInt64>(0)
     private let virtualOffsetStorage = Atomic<UInt64>(0)
@@ -77,7 +81,11 @@ public final class SystemCounter: Sendable {
     public init(frequency: UInt64 = TickScale.nanosecondsPerSecond, source: (any CounterSource)? = nil) {
         let clamped = min(max(frequency, 1), UInt64(UInt32.max))
         self.frequency = clamped
-        self.source = source ?? HostCounterSource(frequency: clamped)
+        let resolved = source ?? HostCounterSource(frequency: clamped)
+        self.source = resolved
+        let host = resolved as? HostCounterSource
+        hostClock = host?.clock
+        hostScale = host?.scale ?? TickScale(frequency: clamped)
     }
 
     // MARK: Reading
@@ -88,17 +96,23 @@ public final class SystemCounter: Sendable {
     /// Reads the source once and derives both counts from that reading.
     @inline(__always)
     public func sample() -> CounterSample {
-        let ticks = source.ticks
+        let ticks: UInt64
+        if let hostClock {
+            ticks = hostScale.ticks(fromNanoseconds: hostClock.unorderedNanoseconds())
+        } else {
+            ticks = source.ticks
+        }
         let physical = ticks &- vmOffset
         return CounterSample(sourceTicks: ticks, physicalCount: physical,
                              virtualCount: physical &- virtualOffset)
     }
 
     /// `CNTPCT_EL0`.
-    public var physicalCount: UInt64 { sample().physicalCount }
+    public var physicalCount: UInt64 { @inline(__always) get { sample().physicalCount } }
     /// `CNTVCT_EL0`.
-    public var virtualCount: UInt64 { sample().virtualCount }
+    public var virtualCount: UInt64 { @inline(__always) get { sample().virtualCount } }
 
+    @inline(__always)
     public func count(for kind: TimerKind) -> UInt64 { sample().count(for: kind) }
 
     /// The total amount subtracted from the source for `kind`'s count.

@@ -39,6 +39,16 @@ public struct TimerContext: Sendable, Equatable {
         self.ppi = ppi
     }
 
+    /// A context with registers and level given (the lock-free paths of `VCPUTimers`).
+    @inline(__always)
+    init(kind: TimerKind, ppi: Int, control: UInt64, compare: UInt64, outputLevel: Bool) {
+        self.kind = kind
+        self.ppi = ppi
+        self.control = control & TimerControl.writable
+        self.compare = compare
+        self.outputLevel = outputLevel
+    }
+
     /// The default PPI of each timer on the 'virt' board (the device tree says the same).
     public static func defaultPPI(for kind: TimerKind) -> Int {
         kind == .virtual ? 27 : 30

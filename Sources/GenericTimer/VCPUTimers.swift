@@ -8,6 +8,19 @@ import Synchronization
 /// The output callback is called with that lock held, so levels reach the interrupt controller
 /// in the order they were computed; it must therefore not call back into this object (driving
 /// a GIC input and kicking a vCPU are fine).
+///
+/// Register accesses (`read`, `write`) come from the vCPU's own thread only, and most take no
+/// lock: CTL and CVAL live in atomics that thread owns (`PublishedTimer`), and every settle
+/// publishes the output levels there. A read judges the accessed timer at the count now with
+/// `TimerContext`'s rules and returns at once when the level it computes is the published one;
+/// when it differs (the condition newly true, say) it takes the lock and settles, so the line
+/// moves exactly when the locked path would move it. A write that cannot move a line or a
+/// deadline — CVAL/TVAL/CTL of a timer that can fire neither before nor after (disabled or
+/// masked) with its line low — stores its register without the lock: no other thread's
+/// computation depends on it (a settle elsewhere finds the same low level and no deadline
+/// either way). Every other write takes the lock. A lock-free access settles only the timer it
+/// touches; the other's rise is the background timer's and `nextRiseHostNanoseconds`' job, as
+/// it is between accesses.
 public final class VCPUTimers: Sendable {
     /// Drives the level-sensitive interrupt input `ppi` of this vCPU.
     public typealias Output = @Sendable (_ ppi: Int, _ level: Bool) -> Void
@@ -17,6 +30,9 @@ public final class VCPUTimers: Sendable {
     /// `nextRiseHostNanoseconds` (UInt64.max: none), published by every settle so the vCPU's
     /// own thread can watch its deadline between run slices without taking the lock.
     private let riseDeadline = Atomic<UInt64>(.max)
+    /// CTL, CVAL and the published level of each timer (see the type's comment).
+    private let virtualRegisters = PublishedTimer()
+    private let physicalRegisters = PublishedTimer()
 
     private struct State {
         var virtual: TimerContext
@@ -64,12 +80,25 @@ public final class VCPUTimers: Sendable {
     // MARK: Inspection
 
     /// A copy of the virtual timer's context.
-    public var virtual: TimerContext { state.withLock { $0.virtual } }
+    public var virtual: TimerContext { context(.virtual) }
     /// A copy of the EL1 physical timer's context.
-    public var physical: TimerContext { state.withLock { $0.physical } }
+    public var physical: TimerContext { context(.physical) }
 
     public func context(_ kind: TimerKind) -> TimerContext {
-        state.withLock { kind == .virtual ? $0.virtual : $0.physical }
+        state.withLock { s in
+            refresh(&s)
+            return kind == .virtual ? s.virtual : s.physical
+        }
+    }
+
+    /// Loads the registers the vCPU thread owns into the locked copies; every locked
+    /// operation starts with it.
+    @inline(__always)
+    private func refresh(_ s: inout State) {
+        s.virtual.writeControl(virtualRegisters.control.load(ordering: .acquiring))
+        s.virtual.writeCompare(virtualRegisters.compare.load(ordering: .acquiring))
+        s.physical.writeControl(physicalRegisters.control.load(ordering: .acquiring))
+        s.physical.writeCompare(physicalRegisters.compare.load(ordering: .acquiring))
     }
 
     /// Replaces the output callback (the interrupt controller may be wired after the timers)
@@ -84,8 +113,10 @@ public final class VCPUTimers: Sendable {
 
     // MARK: Register emulation
 
-    /// A guest read. Timer registers are judged against the count at the moment of the read,
-    /// and the output levels are brought up to date at the same moment.
+    /// A guest read, on the vCPU's thread. Timer registers are judged against the count at the
+    /// moment of the read, and the accessed timer's output level is brought up to date at the
+    /// same moment (without the lock when it is already right; see the type's comment).
+    @inline(__always)
     public func read(_ register: TimerRegister) -> UInt64 {
         switch register {
         case .frequency:
@@ -94,32 +125,98 @@ public final class VCPUTimers: Sendable {
             return counter.physicalCount
         case .virtualCount:
             return counter.virtualCount
-        case .physicalControl, .physicalCompare, .physicalTimerValue,
-             .virtualControl, .virtualCompare, .virtualTimerValue:
-            return state.withLock { s in
-                let now = counter.sample()
-                settle(&s, at: now)
-                let context = register.timer == .virtual ? s.virtual : s.physical
-                let count = now.count(for: context.kind)
-                switch register {
-                case .physicalControl, .virtualControl: return context.readControl(atCount: count)
-                case .physicalCompare, .virtualCompare: return context.compare
-                default: return context.readTimerValue(atCount: count)
-                }
+        case .physicalControl, .physicalCompare, .physicalTimerValue:
+            return Self.readUnlocked(register, physicalRegisters, kind: .physical, counter: counter)
+                ?? readLocked(register)
+        case .virtualControl, .virtualCompare, .virtualTimerValue:
+            return Self.readUnlocked(register, virtualRegisters, kind: .virtual, counter: counter)
+                ?? readLocked(register)
+        }
+    }
+
+    /// The lock-free read: nil when the level computed now differs from the published one (the
+    /// locked read then settles and drives the line).
+    @inline(__always)
+    private static func readUnlocked(_ register: TimerRegister, _ published: borrowing PublishedTimer,
+                                     kind: TimerKind, counter: SystemCounter) -> UInt64? {
+        let context = published.context(kind)
+        let isTimerValue = register == .physicalTimerValue || register == .virtualTimerValue
+        // A disabled timer's level and CTL do not depend on the count: no clock read.
+        let count = context.isEnabled || isTimerValue ? counter.count(for: kind) : 0
+        guard context.shouldAssert(atCount: count) == context.outputLevel else { return nil }
+        switch register {
+        case .physicalControl, .virtualControl: return context.readControl(atCount: count)
+        case .physicalCompare, .virtualCompare: return context.compare
+        default: return context.readTimerValue(atCount: count)
+        }
+    }
+
+    /// The locked read: settles both timers at one sample, then reads.
+    private func readLocked(_ register: TimerRegister) -> UInt64 {
+        state.withLock { s in
+            refresh(&s)
+            let now = counter.sample()
+            settle(&s, at: now)
+            let context = register.timer == .virtual ? s.virtual : s.physical
+            let count = now.count(for: context.kind)
+            switch register {
+            case .physicalControl, .virtualControl: return context.readControl(atCount: count)
+            case .physicalCompare, .virtualCompare: return context.compare
+            default: return context.readTimerValue(atCount: count)
             }
         }
     }
 
-    /// A guest write. Writes to read-only registers are ignored (see
+    /// A guest write, on the vCPU's thread. Writes to read-only registers are ignored (see
     /// `TimerRegister.isReadOnly`: the Machine makes the count writes UNDEFINED).
+    @inline(__always)
     public func write(_ register: TimerRegister, value: UInt64) {
+        switch register.timer {
+        case .physical:
+            if Self.writeUnlocked(register, value, physicalRegisters, kind: .physical, counter: counter) { return }
+        case .virtual:
+            if Self.writeUnlocked(register, value, virtualRegisters, kind: .virtual, counter: counter) { return }
+        case nil:
+            return
+        }
+        writeLocked(register, value: value)
+    }
+
+    /// The lock-free write: only when the timer can fire neither before nor after the write
+    /// and its line is low, so no level, no deadline and no other thread's judgement changes.
+    @inline(__always)
+    private static func writeUnlocked(_ register: TimerRegister, _ value: UInt64,
+                                      _ published: borrowing PublishedTimer,
+                                      kind: TimerKind, counter: SystemCounter) -> Bool {
+        var context = published.context(kind)
+        guard !context.canFire, !context.outputLevel else { return false }
+        switch register {
+        case .physicalControl, .virtualControl:
+            context.writeControl(value)
+            guard !context.canFire else { return false }
+            published.control.store(context.control, ordering: .releasing)
+        case .physicalCompare, .virtualCompare:
+            published.compare.store(value, ordering: .releasing)
+        default:
+            context.writeTimerValue(value, atCount: counter.count(for: kind))
+            published.compare.store(context.compare, ordering: .releasing)
+        }
+        return true
+    }
+
+    private func writeLocked(_ register: TimerRegister, value: UInt64) {
         guard let kind = register.timer else { return }
         state.withLock { s in
+            refresh(&s)
             let now = counter.sample()
             let count = now.count(for: kind)
             switch kind {
-            case .virtual: Self.apply(register, value, to: &s.virtual, atCount: count)
-            case .physical: Self.apply(register, value, to: &s.physical, atCount: count)
+            case .virtual:
+                Self.apply(register, value, to: &s.virtual, atCount: count)
+                virtualRegisters.store(s.virtual)
+            case .physical:
+                Self.apply(register, value, to: &s.physical, atCount: count)
+                physicalRegisters.store(s.physical)
             }
             settle(&s, at: now)
         }
@@ -141,7 +238,10 @@ public final class VCPUTimers: Sendable {
     /// the background timer on expiry, on a counter offset change, and by the Machine when a
     /// vCPU wakes from WFI or (deterministic clock) when the count reaches `earliestDeadline`.
     public func update() {
-        state.withLock { s in settle(&s, at: counter.sample()) }
+        state.withLock { s in
+            refresh(&s)
+            settle(&s, at: counter.sample())
+        }
     }
 
     /// How far ahead (in ticks) a deadline may lie and still count as one: 2⁶² ticks is 146
@@ -161,6 +261,7 @@ public final class VCPUTimers: Sendable {
     /// interrupt or a kick.
     public func earliestDeadline() -> UInt64? {
         state.withLock { s in
+            refresh(&s)
             let now = counter.sample()
             return Self.earliest(s.virtual, s.physical, at: now, includingAsserted: true)
         }
@@ -172,6 +273,7 @@ public final class VCPUTimers: Sendable {
     /// loop can jump its clock straight to it when every vCPU waits (WFI).
     public func nextExpiry() -> UInt64? {
         state.withLock { s in
+            refresh(&s)
             let now = counter.sample()
             settle(&s, at: now)
             return Self.earliest(s.virtual, s.physical, at: now, includingAsserted: false)
@@ -212,6 +314,8 @@ public final class VCPUTimers: Sendable {
         if s.physical.updateLevel(atCount: now.physicalCount) {
             s.output(s.physical.ppi, s.physical.outputLevel)
         }
+        virtualRegisters.level.store(s.virtual.outputLevel, ordering: .releasing)
+        physicalRegisters.level.store(s.physical.outputLevel, ordering: .releasing)
         // Lines already up need no host timer: nothing changes until the guest writes a
         // register (or an offset moves), and both re-run this.
         let ticks = Self.earliest(s.virtual, s.physical, at: now, includingAsserted: false)
@@ -262,6 +366,7 @@ public final class VCPUTimers: Sendable {
             s.host = HostTimer(background: background, token: background.makeToken(),
                                expired: expired, onExpiry: onExpiry,
                                lateness: lateness, armedAt: nil)
+            refresh(&s)
             settle(&s, at: counter.sample())
             return previous
         }
@@ -287,6 +392,7 @@ public final class VCPUTimers: Sendable {
             // The entry that fired is gone from the heap: forget it so settle re-arms even
             // when the next deadline is the same (an early wake).
             s.host?.armedAt = nil
+            refresh(&s)
             settle(&s, at: counter.sample())
             return s.host?.onExpiry
         }
@@ -295,25 +401,30 @@ public final class VCPUTimers: Sendable {
 
     // MARK: Reset, save, restore
 
-    /// Architectural reset of both timers (ENABLE clear); drops any asserted line.
+    /// Architectural reset of both timers (ENABLE clear); drops any asserted line. Not while
+    /// the vCPU's thread accesses the registers (see `PublishedTimer`).
     public func reset() {
         state.withLock { s in
             s.virtual.reset()
             s.physical.reset()
+            virtualRegisters.store(s.virtual)
+            physicalRegisters.store(s.physical)
             settle(&s, at: counter.sample())
         }
     }
 
     public func save() -> TimerState {
         state.withLock { s in
-            TimerState(virtual: .init(control: s.virtual.control, compare: s.virtual.compare),
+            refresh(&s)
+            return TimerState(virtual: .init(control: s.virtual.control, compare: s.virtual.compare),
                        physical: .init(control: s.physical.control, compare: s.physical.compare),
                        counter: counter.save())
         }
     }
 
     /// Restores registers and (unless `restoringCounter` is false) the VM's counter. A timer
-    /// whose condition holds after the restore asserts its line at once.
+    /// whose condition holds after the restore asserts its line at once. Not while the vCPU's
+    /// thread accesses the registers (see `PublishedTimer`).
     public func restore(_ saved: TimerState, restoringCounter: Bool = true) {
         if restoringCounter { counter.restore(saved.counter) }
         state.withLock { s in
@@ -321,6 +432,8 @@ public final class VCPUTimers: Sendable {
             s.virtual.writeCompare(saved.virtual.compare)
             s.physical.writeControl(saved.physical.control)
             s.physical.writeCompare(saved.physical.compare)
+            virtualRegisters.store(s.virtual)
+            physicalRegisters.store(s.physical)
             settle(&s, at: counter.sample())
         }
     }

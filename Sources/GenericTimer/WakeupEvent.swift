@@ -1,11 +1,14 @@
 import Glibc
 import Synchronization
 
-/// A wake-up signal a thread can sleep on until a CLOCK_MONOTONIC deadline. Public because the
-/// Machine parks its vCPU threads on the same primitive.
+/// A wake-up signal a thread can sleep on until a deadline in the VMM's host time domain
+/// (`monotonicNanoseconds()`). Public because the Machine parks its vCPU threads on the same
+/// primitive.
 ///
 /// `Synchronization` has no condition variable, so this wraps a pthread condition configured
-/// for CLOCK_MONOTONIC (a wall-clock jump must not move timer deadlines). A generation counter
+/// for CLOCK_MONOTONIC (a wall-clock jump must not move timer deadlines). The host domain may
+/// be the cycle-counter clock (`HostClock`), whose origin and rate can differ slightly from the
+/// kernel's, so a deadline is turned into the time remaining and re-anchored on CLOCK_MONOTONIC. A generation counter
 /// makes it lossless: a sleeper passes the generation it saw before deciding to sleep, and a
 /// `signal` after that moment makes the wait return at once.
 ///
@@ -45,8 +48,9 @@ public final class WakeupEvent: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    /// Sleeps until a signal newer than `generation`, the deadline (host ns; nil or beyond
-    /// Int64.max: none), or a spurious wake. Returns true when the deadline passed.
+    /// Sleeps until a signal newer than `generation`, the deadline (`monotonicNanoseconds()`
+    /// time; nil or beyond Int64.max: none), or a spurious wake. Returns true when the deadline
+    /// passed (at once, without sleeping, for a deadline already reached).
     @discardableResult
     public func wait(since generation: UInt64, until deadline: UInt64?) -> Bool {
         pthread_mutex_lock(mutex)
@@ -56,9 +60,16 @@ public final class WakeupEvent: @unchecked Sendable {
             pthread_cond_wait(condition, mutex)
             return false
         }
+        let now = monotonicNanoseconds()
+        guard deadline > now else { return true }
+        let (kernelDeadline, overflow) = HostClock.kernelMonotonic().addingReportingOverflow(deadline - now)
+        guard !overflow, kernelDeadline <= UInt64(Int64.max) else {
+            pthread_cond_wait(condition, mutex)
+            return false
+        }
         var time = timespec(
-            tv_sec: Int(deadline / TickScale.nanosecondsPerSecond),
-            tv_nsec: Int(deadline % TickScale.nanosecondsPerSecond))
+            tv_sec: Int(kernelDeadline / TickScale.nanosecondsPerSecond),
+            tv_nsec: Int(kernelDeadline % TickScale.nanosecondsPerSecond))
         return pthread_cond_timedwait(condition, mutex, &time) == ETIMEDOUT
     }
 }

@@ -18,6 +18,10 @@ struct SystemRegisterTrapTable: Sendable {
     private let entries: [(register: SystemRegister, handler: Handler)]
     /// The entries' encodings, for the search on the trap path.
     private let encodings: [UInt16]
+    /// Index + 1 (0: no entry) of each encoding 0xDF00...0xDF1F (op0=3, op1=3, CRn=14, CRm 0–3:
+    /// the counters and the EL1 timers), one nibble each: the trap path's lookup is then a
+    /// shift and a mask instead of a search. Entries beyond 15 are left to the search.
+    private let timerNibbles: (low: UInt64, high: UInt64)
 
     init(physicalTimer: VMConfiguration.PhysicalTimerMode) {
         var entries: [(SystemRegister, Handler)] = []
@@ -31,15 +35,35 @@ struct SystemRegisterTrapTable: Sendable {
         }
         self.entries = entries.sorted { $0.0 < $1.0 }
         encodings = self.entries.map(\.register.encoding)
+        var nibbles: (low: UInt64, high: UInt64) = (0, 0)
+        for (index, entry) in self.entries.enumerated() where index < 15 {
+            let encoding = entry.register.encoding
+            guard encoding & 0xFFE0 == 0xDF00 else { continue }
+            let shift = UInt64(encoding & 0xF) * 4
+            if encoding & 0x10 == 0 {
+                nibbles.low |= UInt64(index + 1) << shift
+            } else {
+                nibbles.high |= UInt64(index + 1) << shift
+            }
+        }
+        timerNibbles = nibbles
     }
 
     /// The registers this table emulates, in encoding order (index = position).
     var registers: [SystemRegister] { entries.map(\.register) }
 
-    /// The entry for `register`, by binary search on the encoding.
+    /// The entry for `register`: from the nibble map for the timer encodings, else by binary
+    /// search on the encoding.
     @inline(__always)
     func index(of register: SystemRegister) -> Int? {
-        encodings.withUnsafeBufferPointer { table in
+        let encoding = register.encoding
+        if encoding & 0xFFE0 == 0xDF00 {
+            let map = encoding & 0x10 == 0 ? timerNibbles.low : timerNibbles.high
+            let slot = Int(truncatingIfNeeded: (map >> (UInt64(encoding & 0xF) * 4)) & 0xF)
+            if slot != 0 { return slot - 1 }
+            if entries.count <= 15 { return nil }
+        }
+        return encodings.withUnsafeBufferPointer { table in
             var low = 0, high = table.count - 1
             while low <= high {
                 let mid = (low + high) >> 1

@@ -162,6 +162,23 @@ final class VCPU: @unchecked Sendable {
 }
 
 extension VCPU: TrapFastPath {
+    /// The CPU calls these with the vCPU's unretained address (the vCPU owns the CPU and
+    /// outlives every `run`): no reference counting per trapped access.
+    static let directEntryPoints = DirectEntryPoints(
+        read: { context, encoding, value in
+            let vcpu = Unmanaged<VCPU>.fromOpaque(context)
+            guard let result = vcpu._withUnsafeGuaranteedRef({ $0.trappedRead(SystemRegister(encoding: encoding)) })
+            else { return false }
+            value.pointee = result
+            return true
+        },
+        write: { context, encoding, value in
+            Unmanaged<VCPU>.fromOpaque(context)._withUnsafeGuaranteedRef {
+                $0.trappedWrite(SystemRegister(encoding: encoding), value: value)
+            }
+        })
+
+    @inline(__always)
     func trappedRead(_ register: SystemRegister) -> UInt64? {
         guard let index = trapTable.index(of: register), let value = trapTable.read(index, timers: timers) else {
             return nil
@@ -170,6 +187,7 @@ extension VCPU: TrapFastPath {
         return value
     }
 
+    @inline(__always)
     func trappedWrite(_ register: SystemRegister, value: UInt64) -> Bool {
         guard let index = trapTable.index(of: register), trapTable.write(index, value: value, timers: timers) else {
             return false

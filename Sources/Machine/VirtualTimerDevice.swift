@@ -4,7 +4,7 @@ import GenericTimer
 /// The virtual timer and counter as the CPU sees "hardware": CNTV_* and CNTVCT_EL0 (and
 /// CNTFRQ_EL0, and CNTPCT_EL0 when it is not trapped) are read and written without an exit,
 /// with CNTVOFF applied by the timer. A write re-arms the background timer (inside `VCPUTimers`).
-final class VirtualTimerDevice: SystemRegisterDevice {
+final class VirtualTimerDevice: DirectSystemRegisterDevice {
     let timers: VCPUTimers
     init(timers: VCPUTimers) { self.timers = timers }
 
@@ -27,6 +27,23 @@ final class VirtualTimerDevice: SystemRegisterDevice {
     }
 
     func handles(_ register: SystemRegister) -> Bool { Self.timerRegister(register) != nil }
+
+    /// What the CPU calls (with this device's unretained address; the vCPU keeps it alive): the
+    /// same `read`/`write`, no reference counting. A register this device does not implement
+    /// declines (UNDEFINED), as `handles` says.
+    static let directEntryPoints = DirectEntryPoints(
+        read: { context, encoding, value in
+            guard let register = timerRegister(SystemRegister(encoding: encoding)) else { return false }
+            value.pointee = Unmanaged<VirtualTimerDevice>.fromOpaque(context)
+                ._withUnsafeGuaranteedRef { $0.timers.read(register) }
+            return true
+        },
+        write: { context, encoding, value in
+            guard timerRegister(SystemRegister(encoding: encoding)) != nil else { return false }
+            Unmanaged<VirtualTimerDevice>.fromOpaque(context)
+                ._withUnsafeGuaranteedRef { $0.write(SystemRegister(encoding: encoding), value: value) }
+            return true
+        })
 
     func read(_ register: SystemRegister) -> UInt64 {
         guard let r = Self.timerRegister(register) else { return 0 }
