@@ -93,6 +93,14 @@ public final class InterruptController: Sendable {
         }.tuple
     }
 
+    /// Recomputes a vCPU's outputs from the present state (reporting a change, though none is
+    /// expected: every state change already recomputes). A vCPU about to raise a timer line
+    /// calls it first, so the selection's code and data are in the caches when the deadline
+    /// comes: after a WFI sleep they are cold, and the raise took microseconds longer.
+    public func refreshOutputs(vcpu: Int) {
+        core.withState(.cpu(vcpu)) { _ in }
+    }
+
     /// Drives a PPI line (INTID 16-31) of one vCPU, e.g. the timers (27 virtual, 30 physical).
     /// PPIs are level-sensitive. Out-of-range INTIDs or vCPUs are ignored.
     public func setPrivateLevel(intid: Int, vcpu: Int, level: Bool) {

@@ -86,10 +86,12 @@ extension GICState {
     func spiCandidates() -> [Int32] {
         var list: [Int32] = []
         let group0 = distributorGroupEnabled(group1: false), group1 = distributorGroupEnabled(group1: true)
-        for index in sharedInterrupts.indices {
-            let irq = sharedInterrupts[index]
-            if irq.enabled && !irq.active && irq.pending && (irq.group1 ? group1 : group0) {
-                list.append(Int32(index))
+        for (word, bits) in readySPIs.enumerated() where bits != 0 {
+            var remaining = bits
+            while remaining != 0 {
+                let index = word << 6 | remaining.trailingZeroBitCount
+                remaining &= remaining &- 1
+                if sharedInterrupts[index].group1 ? group1 : group0 { list.append(Int32(index)) }
             }
         }
         return list

@@ -41,8 +41,18 @@ public final class WakeupEvent: @unchecked Sendable {
 
     public var generation: UInt64 { counter.load(ordering: .acquiring) }
 
+    /// Threads inside `wait` (registered before they check the generation).
+    private let sleepers = Atomic<Int>(0)
+
+    /// Wakes every sleeper. Without one it is two atomics and no lock: the GIC signals every
+    /// interrupt this way, mostly to a vCPU that is running (or raising its own line) and not
+    /// asleep, and the lock and broadcast cost about a microsecond there.
     public func signal() {
-        counter.wrappingAdd(1, ordering: .acquiringAndReleasing)
+        // Sequentially consistent on both sides (here: bump, then look for sleepers; in `wait`:
+        // register, then look at the generation), so a sleeper either sees this generation
+        // and does not sleep, or is seen here and woken.
+        counter.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        guard sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
         pthread_mutex_lock(mutex)
         pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)
@@ -54,8 +64,12 @@ public final class WakeupEvent: @unchecked Sendable {
     @discardableResult
     public func wait(since generation: UInt64, until deadline: UInt64?) -> Bool {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        guard counter.load(ordering: .acquiring) == generation else { return false }
+        sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        defer {
+            sleepers.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+            pthread_mutex_unlock(mutex)
+        }
+        guard counter.load(ordering: .sequentiallyConsistent) == generation else { return false }
         guard let deadline, deadline <= UInt64(Int64.max) else {
             pthread_cond_wait(condition, mutex)
             return false

@@ -55,6 +55,8 @@ final class BoardInterruptController: Sendable {
         }
     }
 
+    func refreshOutputs(vcpu: Int) { gic.refreshOutputs(vcpu: vcpu) }
+
     func setPrivateLevel(intid: Int, vcpu: Int, level: Bool) {
         gic.setPrivateLevel(intid: intid, vcpu: vcpu, level: level)
     }

@@ -227,6 +227,15 @@ extension VCPU {
     /// Instructions per slice once a deadline is closer than `nearDeadline`: about 1 µs, so a
     /// running vCPU takes its timer interrupt within a microsecond or two of the deadline.
     static let nearSliceInstructions = 1 << 8
+    /// Spins until the host clock reaches `time`, an interrupt is pending or a kick comes.
+    private func watchClock(until time: UInt64) {
+        while monotonicNanoseconds() < time && !hasPendingInterrupt
+            && cpu.signals.pending & InterruptSignals.kick == 0 {}
+    }
+
+    /// How long before a deadline a waiting vCPU warms the raise path's caches.
+    static let warmUpLead: UInt64 = 10_000
+
     /// How close a deadline must be for the short slices.
     static let nearDeadline: UInt64 = 30_000
     /// In the last few microseconds before a deadline the slices are shorter still (~0.2 µs):
@@ -243,11 +252,13 @@ extension VCPU {
     /// timers, watches the clock for the last stretch (a host sleep wakes 50–500 µs late here,
     /// a watched clock within a microsecond), and raises the line itself at the deadline — no
     /// other thread has to be scheduled at the moment that matters. The background timer's
-    /// entry, armed `VMConfiguration.backgroundTimerLateness` after the same deadline, is the safety net for a
-    /// deadline moved while this thread sleeps (a counter offset change); this thread's raise
-    /// of the line cancels it before it fires.
+    /// entry, armed while this vCPU is blocked `VMConfiguration.backgroundTimerLateness` after
+    /// the same deadline, is the safety net for a deadline moved while this thread sleeps (a
+    /// counter offset change); when this thread raised the line itself it fires, finds
+    /// nothing to do and wakes no one.
     func waitForInterrupt() {
-        updateTimers()
+        timers.setBlocked(true)
+        defer { timers.setBlocked(false) }
         while !hasPendingInterrupt && !vm.isStopping {
             if cpu.signals.consumeKick() {
                 updateTimers()
@@ -274,9 +285,16 @@ extension VCPU {
                 if woke > target { recordOversleep(woke - target) }
             } else {
                 // The last stretch: watch the clock (no yield: on a busy host a yield can give
-                // the core away for a whole scheduler slice).
-                while monotonicNanoseconds() < deadline && !hasPendingInterrupt
-                    && cpu.signals.pending & InterruptSignals.kick == 0 {}
+                // the core away for a whole scheduler slice). A few microseconds before the
+                // deadline, go through the timers and the GIC's selection once (nothing
+                // changes yet): after the sleep their code and data are cold, and bringing
+                // them back into the caches then took microseconds off the raise.
+                if remaining > Self.warmUpLead {
+                    watchClock(until: deadline - Self.warmUpLead)
+                }
+                updateTimers()
+                vm.interruptController.refreshOutputs(vcpu: index)
+                watchClock(until: deadline)
             }
         }
     }

@@ -208,6 +208,31 @@ import Testing
         #expect(rig.timers.nextRiseHostNanoseconds == nil)
     }
 
+    @Test func aSafetyNetIsArmedOnlyWhileBlockedAndOnlyMovesEarlier() {
+        let background = BackgroundTimer()
+        defer { background.stop() }
+        let start = monotonicNanoseconds() + 3_600 * 1_000 * Rig.millisecond
+        let rig = Rig(start: start, hostFrequency: Rig.frequency)
+        rig.timers.attach(to: background, lateness: 1_000)
+        rig.setCVAL(.physical, rig.count(.physical) + 5_000)
+        rig.setControl(.physical, Self.enable)
+        // Running: the vCPU watches its deadline itself; nothing is armed.
+        #expect(rig.timers.nextRiseHostNanoseconds == start + 5_000)
+        #expect(rig.timers.armedHostDeadline == nil)
+        rig.timers.setBlocked(true)
+        #expect(rig.timers.armedHostDeadline == start + 5_000)
+        rig.timers.setBlocked(false)
+        // Earlier: moved. Later, or gone: left (it will fire, find nothing, and re-arm).
+        rig.setCVAL(.physical, rig.count(.physical) + 3_000)
+        rig.timers.setBlocked(true)
+        #expect(rig.timers.armedHostDeadline == start + 3_000)
+        rig.setCVAL(.physical, rig.count(.physical) + 8_000)
+        #expect(rig.timers.armedHostDeadline == start + 3_000)
+        rig.setControl(.physical, 0)
+        #expect(rig.timers.armedHostDeadline == start + 3_000)
+        #expect(rig.timers.nextRiseHostNanoseconds == nil)
+    }
+
     @Test func aLateEntryFiresThatLongAfterTheDeadline() async {
         let background = BackgroundTimer()
         defer { background.stop() }
@@ -215,6 +240,7 @@ import Testing
         let counter = SystemCounter()  // the host clock
         let timers = VCPUTimers(counter: counter, output: lines.output)
         timers.attach(to: background, lateness: 30 * Rig.millisecond)
+        timers.setBlocked(true)
         let written = monotonicNanoseconds()
         timers.write(.physicalTimerValue, value: 10 * Rig.millisecond)
         timers.write(.physicalControl, value: Self.enable)

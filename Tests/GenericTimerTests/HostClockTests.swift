@@ -1,4 +1,5 @@
 import Glibc
+import Foundation
 import Synchronization
 import Testing
 @testable import GenericTimer
@@ -108,5 +109,41 @@ import Testing
         let start = monotonicNanoseconds()
         #expect(event.wait(since: event.generation, until: start + 5_000_000))
         #expect(monotonicNanoseconds() >= start + 5_000_000)
+    }
+}
+
+/// `WakeupEvent.signal` skips the lock and the broadcast when no one sleeps; no wake-up may be
+/// lost for it.
+@Suite struct WakeupEventTests {
+    @Test func aSignalBeforeTheWaitIsNotLost() {
+        let event = WakeupEvent()
+        let seen = event.generation
+        event.signal()
+        // Returns at once (false: not the deadline) because the generation moved.
+        #expect(event.wait(since: seen, until: monotonicNanoseconds() + 5_000_000_000) == false)
+    }
+
+    @Test func everySignalWakesASleeperThatSawTheOldGeneration() async {
+        // A sleeper waits for each generation in turn (10 s timeout) while this thread signals
+        // each time the last one was seen: a lost wake-up stalls both past the 5 s deadline.
+        let event = WakeupEvent()
+        let rounds = 20_000
+        let woken = Atomic<Int>(0)
+        let sleeper = Thread { [event] in
+            var seen: UInt64 = 0  // a new event starts at generation 0
+            while woken.load(ordering: .relaxed) < rounds {
+                event.wait(since: seen, until: monotonicNanoseconds() + 10_000_000_000)
+                let now = event.generation
+                if now != seen { woken.store(Int(now), ordering: .relaxed); seen = now }
+            }
+        }
+        sleeper.start()
+        // Ping-pong: each signal comes while the sleeper is going to sleep or asleep.
+        let deadline = monotonicNanoseconds() + 5_000_000_000
+        for round in 1...rounds {
+            event.signal()
+            while woken.load(ordering: .relaxed) < round && monotonicNanoseconds() < deadline {}
+        }
+        #expect(woken.load(ordering: .relaxed) == rounds)
     }
 }
