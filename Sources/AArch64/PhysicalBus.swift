@@ -1,3 +1,5 @@
+import Glibc
+
 /// A device reached through memory-mapped I/O. Called from any vCPU thread, so an
 /// implementation guards its own state. Offsets are relative to the start of its region.
 public protocol MMIODevice: AnyObject, Sendable {
@@ -23,14 +25,40 @@ public final class PhysicalBus: @unchecked Sendable {
     public let ram: UnsafeMutableRawPointer
     public private(set) var regions: [Region] = []
 
+    /// The host mapping behind `ram` (it starts at or before `ram`), or nil when `ram` came
+    /// from the heap.
+    private let mapping: (base: UnsafeMutableRawPointer, length: Int)?
+
     public init(ramBase: UInt64, ramSize: UInt64) {
         self.ramBase = ramBase
         self.ramSize = ramSize
-        ram = UnsafeMutableRawPointer.allocate(byteCount: Int(ramSize), alignment: 65536)
-        ram.initializeMemory(as: UInt8.self, repeating: 0, count: Int(ramSize))
+        // Anonymous memory, aligned to 2 MB and offered to transparent huge pages: the kernel
+        // zero-fills it as the guest touches it (no up-front memset of all RAM, which took
+        // 0.2 s for 256 MB here), and 2 MB pages spare the host TLB — a guest's memory
+        // accesses after an idle stretch missed the host TLB on nearly every 4 KB page, and
+        // on a virtualised host each such miss is a two-dimensional page walk.
+        let hugePage = 2 << 20
+        let length = Int(ramSize) + hugePage
+        if let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+           base != MAP_FAILED {
+            let aligned = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
+            ram = UnsafeMutableRawPointer(bitPattern: aligned)!
+            _ = madvise(ram, Int(ramSize), MADV_HUGEPAGE)
+            mapping = (base, length)
+        } else {
+            ram = UnsafeMutableRawPointer.allocate(byteCount: Int(ramSize), alignment: 65536)
+            ram.initializeMemory(as: UInt8.self, repeating: 0, count: Int(ramSize))
+            mapping = nil
+        }
     }
 
-    deinit { ram.deallocate() }
+    deinit {
+        if let mapping {
+            munmap(mapping.base, mapping.length)
+        } else {
+            ram.deallocate()
+        }
+    }
 
     /// Adds an MMIO region. Regions are added while the board is built, before any vCPU runs.
     public func map(base: UInt64, size: UInt64, device: any MMIODevice, name: String) {
