@@ -19,7 +19,7 @@ let package = Package(
     ],
     targets: [
         // Layer 1: the software CPU. Knows no board and no device.
-        .target(name: "AArch64", swiftSettings: fastCode),
+        .target(name: "AArch64", dependencies: ["CHostClock"], swiftSettings: fastCode),
         // The host's cycle counter (rdtsc, cntvct_el0) as static inline C: the timer's host clock.
         .target(name: "CHostClock"),
         // Layer 1: the generic timer. Knows no CPU internals.

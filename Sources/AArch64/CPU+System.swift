@@ -1,3 +1,4 @@
+import CHostClock
 import Synchronization
 
 // Owner: system work. MRS/MSR (register and PSTATE forms), hints, barriers, CLREX, SYS/SYSL
@@ -68,12 +69,14 @@ extension CPU {
 
     /// CLREX, DSB, DMB, ISB. Guest memory is host memory shared between vCPU threads, so DMB and
     /// DSB are a sequentially consistent fence (the only host barrier that orders a store before
-    /// a later load). ISB has nothing to synchronise: system-register writes take effect at once.
+    /// a later load). System-register writes take effect at once, so what ISB must still do is
+    /// order a later counter read after the earlier loads: guest counter reads use the host's
+    /// cycle counter unordered (as the architecture allows without an ISB), so ISB fences it.
     private func executeBarrier(crm: UInt32, op2: UInt32) {
         switch op2 {
         case 2: exclusiveOpen = false // CLREX
         case 4, 5: atomicMemoryFence(ordering: .sequentiallyConsistent) // DSB (incl. SSBB, PSSBB), DMB
-        case 6: break // ISB
+        case 6: chc_instruction_barrier() // ISB
         default: undefined() // SB, DSB nXS, TCOMMIT: not in Armv8.0
         }
     }

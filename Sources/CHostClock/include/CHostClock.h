@@ -50,4 +50,16 @@ static inline uint64_t chc_cycle_counter_unordered(void) {
 #endif
 }
 
+/// Waits for every earlier instruction of this thread to complete before later ones start,
+/// as far as the cycle counter is concerned (LFENCE; ISB on an Arm host): the guest's ISB
+/// executes it, so a guest counter read after an ISB (`chc_cycle_counter_unordered`) is
+/// ordered after the guest's earlier loads, as the Arm ARM requires of the PE.
+static inline void chc_instruction_barrier(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_lfence();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("isb" : : : "memory");
+#endif
+}
+
 #endif
