@@ -227,15 +227,6 @@ extension VCPU {
     /// Instructions per slice once a deadline is closer than `nearDeadline`: about 1 µs, so a
     /// running vCPU takes its timer interrupt within a microsecond or two of the deadline.
     static let nearSliceInstructions = 1 << 8
-    /// Spins until the host clock reaches `time`, an interrupt is pending or a kick comes.
-    private func watchClock(until time: UInt64) {
-        while monotonicNanoseconds() < time && !hasPendingInterrupt
-            && cpu.signals.pending & InterruptSignals.kick == 0 {}
-    }
-
-    /// How long before a deadline a waiting vCPU warms the raise path's caches.
-    static let warmUpLead: UInt64 = 10_000
-
     /// How close a deadline must be for the short slices.
     static let nearDeadline: UInt64 = 30_000
     /// In the last few microseconds before a deadline the slices are shorter still (~0.2 µs):
@@ -244,6 +235,8 @@ extension VCPU {
     static let imminentSliceInstructions = 1 << 5
     /// Exits between two timer checks at most (an MMIO exit costs ~250 ns, so ~4 µs).
     static let exitsPerPoll = 16
+    /// How long before a deadline a waiting vCPU warms the raise path's caches.
+    static let warmUpLead: UInt64 = 10_000
 
     /// WFI: block until an interrupt is pending for this vCPU (masked or not), a timer's
     /// deadline passes, or the VM stops.
@@ -297,5 +290,11 @@ extension VCPU {
                 watchClock(until: deadline)
             }
         }
+    }
+
+    /// Spins until the host clock reaches `time`, an interrupt is pending or a kick comes.
+    private func watchClock(until time: UInt64) {
+        while monotonicNanoseconds() < time && !hasPendingInterrupt
+            && cpu.signals.pending & InterruptSignals.kick == 0 {}
     }
 }

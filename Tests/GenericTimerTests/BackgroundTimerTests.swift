@@ -89,6 +89,21 @@ import Testing
         #expect(log.all == ["a", "b", "c"])
     }
 
+    @Test func withoutSpinningItStillFiresInOrderAndNeverEarly() async {
+        let timer = BackgroundTimer(spinsToDeadlines: false)
+        defer { timer.stop() }
+        let log = Log()
+        let now = monotonicNanoseconds()
+        for (name, delay) in [("b", 30), ("a", 10)] as [(String, UInt64)] {
+            let deadline = now + delay * Rig.millisecond
+            timer.arm(timer.makeToken(), atHostNanoseconds: deadline) {
+                log.append(monotonicNanoseconds() >= deadline ? name : "early " + name)
+            }
+        }
+        #expect(await eventually { log.all.count == 2 })
+        #expect(log.all == ["a", "b"])
+    }
+
     @Test func aPastDeadlineFiresAtOnce() async {
         let timer = BackgroundTimer()
         defer { timer.stop() }
