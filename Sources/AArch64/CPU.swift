@@ -385,6 +385,41 @@ public final class CPU {
                         if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                         continue outer
                     }
+                case .loadPair64, .storePair64, .loadPairPre64, .storePairPre64,
+                     .loadPairPost64, .storePairPost64:
+                    currentInstructionPC = instructionPC
+                    pc = next()
+                    let operation = slot.pointee.operation
+                    let base = r[rn()]
+                    let postIndex = operation == .loadPairPost64 || operation == .storePairPost64
+                    let address = postIndex ? base : base &+ imm()
+                    let isLoad = operation == .loadPair64 || operation == .loadPairPre64
+                        || operation == .loadPairPost64
+                    // Only the case that cannot fault: both doublewords in one cached RAM page,
+                    // no alignment checking, an aligned SP. Everything else (page crossings,
+                    // MMIO, first touches, faults) goes through the full decoder.
+                    let e = translations.entry(address, privileged: el)
+                    let page = address & ~0xFFF
+                    if address & 0xFFF <= 0xFF0, sys.sctlr & SCTLRBits.a == 0,
+                       rn() != 31 || base & 0xF == 0,
+                       isLoad ? e.pointee.readTag == page : e.pointee.writeTag == page {
+                        let host = e.pointee.host + Int(address & 0xFFF)
+                        if isLoad {
+                            let first = loadHost(host, size: 8), second = loadHost(host + 8, size: 8)
+                            r[rd()] = first
+                            r[rm()] = second
+                        } else {
+                            storeHost(host, size: 8, r[rd()])
+                            storeHost(host + 8, size: 8, r[rm()])
+                        }
+                        if operation != .loadPair64 && operation != .storePair64 {
+                            r[rn()] = base &+ imm()
+                        }
+                    } else {
+                        execute(word())
+                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                        continue outer
+                    }
                 }
                 // Stay in the block for straight-line code and short branches in this page.
                 if remaining <= 0 || (target ^ instructionPC) > 0xFFF

@@ -40,6 +40,8 @@ enum FastOperation: UInt8 {
     /// LDR/STR (unsigned offset) of X and W registers (an SP base that is not 16-byte aligned
     /// goes through the full decoder, which checks SCTLR_EL1.SA).
     case load64, load32, store64, store32
+    /// LDP/STP of two X registers: signed offset, pre-index, post-index (Rt in rd, Rt2 in rm).
+    case loadPair64, storePair64, loadPairPre64, storePairPre64, loadPairPost64, storePairPost64
 }
 
 /// One cached decode. The instruction word is kept so that a hit is a compare with the word
@@ -217,6 +219,30 @@ extension DecodedInstruction {
             d.rd = UInt8(table & 0xFF)
             d.rn = UInt8(table >> 8)
             d.operation = .branchConditional
+        // LDP/STP, X registers: 10 101 0 0 idx L imm7 Rt2 Rn Rt; idx 01 post-index, 10 signed
+        // offset, 11 pre-index. The CONSTRAINED UNPREDICTABLE register overlaps (LDP with
+        // Rt == Rt2; writeback with Rn == Rt or Rt2, other than SP with XZR) stay with the
+        // full decoder.
+        case 0b10_101_0_00, 0b10_101_0_01:
+            let mode = (raw >> 23) & 3
+            guard mode != 0 else { return d }  // LDNP/STNP
+            let load = raw & (1 << 22) != 0
+            let rt = r0, rt2 = UInt8((raw >> 10) & 31)
+            let writeback = mode != 2
+            if load && rt == rt2 { return d }
+            if writeback && r5 != 31 && (r5 == rt || r5 == rt2) { return d }
+            d.rn = r5
+            d.imm = Int64(Int32(bitPattern: (raw << 10) & 0xFE00_0000) >> 25) << 3
+            d.rd = load ? destination(rt) : source(rt)
+            d.rm = load ? destination(rt2) : source(rt2)
+            switch (mode, load) {
+            case (1, true): d.operation = .loadPairPost64
+            case (1, false): d.operation = .storePairPost64
+            case (2, true): d.operation = .loadPair64
+            case (2, false): d.operation = .storePair64
+            case (_, true): d.operation = .loadPairPre64
+            default: d.operation = .storePairPre64
+            }
         // LDR/STR (unsigned offset), W and X: 1x 111 0 01 0x imm12 Rn Rt.
         case 0b10_111_0_01, 0b11_111_0_01:
             let opc = (raw >> 22) & 3

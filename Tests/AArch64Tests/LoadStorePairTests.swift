@@ -79,3 +79,45 @@ import Testing
     #expect(rig.cpu.regs[1] == 7)
     #expect(rig.cpu.regs[2] == 0x1000)
 }
+
+/// LDP/STP of X registers run from the decode cache without the full decoder once their page
+/// is in the TLB. The same program twice — cold (full decoder) and warm (fast path) — must give
+/// the same, expected, result in every index mode, with XZR, with SP and across a page
+/// boundary (which always takes the full decoder).
+@Test func pairFastPathMatchesTheFullDecoder() {
+    let rig = MemoryTestRig()
+    let page: UInt64 = dataArea
+    let stack: UInt64 = dataArea + 0x8000
+    let program: [UInt32] = [
+        0xA9BF_0C41, // stp x1, x3, [x2, #-16]!
+        0xA902_7C44, // stp x4, xzr, [x2, #32]
+        0xA8C1_1845, // ldp x5, x6, [x2], #16
+        0xA941_7C47, // ldp x7, xzr, [x2, #16]
+        0xA9BE_27E8, // stp x8, x9, [sp, #-32]!
+        0xA8C2_2FEA, // ldp x10, x11, [sp], #32
+        0xA91F_8C41, // stp x1, x3, [x2, #0x1f8]   (crosses into the next page)
+        0xA95F_B44C, // ldp x12, x13, [x2, #0x1f8]
+    ]
+    let (a, b, c, d, e): (UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (0xAAAA_0001, 0xBBBB_0002, 0xCCCC_0003, 0xDDDD_0004, 0xEEEE_0005)
+    for pass in ["cold", "warm"] {
+        for r in [5, 6, 7, 10, 11, 12, 13] { rig.cpu.regs[r] = 0 }
+        rig.write64(page + 0xE18, 0x5555)
+        rig.cpu.regs[1] = a
+        rig.cpu.regs[3] = b
+        rig.cpu.regs[4] = c
+        rig.cpu.regs[8] = d
+        rig.cpu.regs[9] = e
+        rig.cpu.regs[2] = page + 0xE00
+        rig.cpu.regs[31] = stack
+        #expect(rig.execute(program) == .budgetExhausted, "\(pass)")
+        #expect(rig.read64(page + 0xDF0) == a && rig.read64(page + 0xDF8) == b, "\(pass)")
+        #expect(rig.read64(page + 0xE10) == c && rig.read64(page + 0xE18) == 0, "\(pass)")
+        #expect(rig.read64(page + 0xFF8) == a && rig.read64(page + 0x1000) == b, "\(pass)")
+        #expect(rig.read64(stack - 32) == d && rig.read64(stack - 24) == e, "\(pass)")
+        #expect(rig.cpu.regs[5] == a && rig.cpu.regs[6] == b && rig.cpu.regs[7] == c, "\(pass)")
+        #expect(rig.cpu.regs[10] == d && rig.cpu.regs[11] == e, "\(pass)")
+        #expect(rig.cpu.regs[12] == a && rig.cpu.regs[13] == b, "\(pass)")
+        #expect(rig.cpu.regs[2] == page + 0xE00 && rig.cpu.regs[31] == stack, "\(pass)")
+    }
+}
