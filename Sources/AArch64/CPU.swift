@@ -251,6 +251,26 @@ public final class CPU {
                     let flagged = addWithFlags(r[rn()], imm(), is64: false)
                     nzcv = flagged.nzcv
                     r[rd()] = flagged.result
+                case .andImmediate:
+                    r[rd()] = r[rn()] & imm()
+                case .orrImmediate64:
+                    r[rd()] = r[rn()] | imm()
+                case .orrImmediate32:
+                    r[rd()] = (r[rn()] | imm()) & 0xFFFF_FFFF
+                case .eorImmediate64:
+                    r[rd()] = r[rn()] ^ imm()
+                case .eorImmediate32:
+                    r[rd()] = (r[rn()] ^ imm()) & 0xFFFF_FFFF
+                case .andsImmediate64:
+                    let result = r[rn()] & imm()
+                    nzcv = logicalFlags(result, is64: true)
+                    r[rd()] = result
+                case .andsImmediate32:
+                    let result = r[rn()] & imm()
+                    nzcv = logicalFlags(result, is64: false)
+                    r[rd()] = result
+                case .nop:
+                    break
                 case .and64:
                     let i = imm()
                     r[rd()] = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))
@@ -354,7 +374,7 @@ public final class CPU {
                     pc = r[rn()]
                     r[30] = next()
                     continue outer
-                case .load64, .load32, .store64, .store32:
+                case .load64, .load32, .store64, .store32, .loadNarrow, .storeNarrow:
                     // A fault takes a data abort, which needs the PCs and moves the PC.
                     currentInstructionPC = instructionPC
                     pc = next()
@@ -378,6 +398,12 @@ public final class CPU {
                         completed = value != nil
                     case .store64:
                         completed = writeMemory(address, size: 8, r[rd()])
+                    case .loadNarrow:
+                        let value = readMemory(address, size: Int(rm()))
+                        if let value { r[rd()] = value }
+                        completed = value != nil
+                    case .storeNarrow:
+                        completed = writeMemory(address, size: Int(rm()), r[rd()])
                     default:
                         completed = writeMemory(address, size: 4, r[rd()])
                     }

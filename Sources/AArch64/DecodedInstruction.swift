@@ -40,6 +40,13 @@ enum FastOperation: UInt8 {
     /// LDR/STR (unsigned offset) of X and W registers (an SP base that is not 16-byte aligned
     /// goes through the full decoder, which checks SCTLR_EL1.SA).
     case load64, load32, store64, store32
+    /// LDRB/LDRH/STRB/STRH (unsigned offset): the access size in bytes is in rm.
+    case loadNarrow, storeNarrow
+    /// AND/ORR/EOR/ANDS (immediate), the bitmask immediate decoded into imm.
+    case andImmediate, orrImmediate64, orrImmediate32, eorImmediate64, eorImmediate32
+    case andsImmediate64, andsImmediate32
+    /// NOP and YIELD: nothing to do.
+    case nop
     /// LDP/STP of two X registers: signed offset, pre-index, post-index (Rt in rd, Rt2 in rm).
     case loadPair64, storePair64, loadPairPre64, storePairPre64, loadPairPost64, storePairPost64
 }
@@ -112,6 +119,32 @@ extension DecodedInstruction {
                                    : (subtract ? .subtractImmediateFlags32 : .addImmediateFlags32)
                 d.rd = destination(r0)
                 d.imm = imm
+            }
+        // Logical (immediate): sf opc 100100 N immr imms Rn Rd. AND/ORR/EOR may write SP (Rd 31),
+        // ANDS writes XZR; Rn 31 is XZR.
+        case 0b0_00_100100, 0b0_01_100100, 0b0_10_100100, 0b0_11_100100,
+             0b1_00_100100, 0b1_01_100100, 0b1_10_100100, 0b1_11_100100:
+            let is64 = raw & 0x8000_0000 != 0
+            let n = (raw >> 22) & 1
+            guard is64 || n == 0,
+                  let imm = decodeLogicalImmediate(n: n, immr: (raw >> 16) & 0x3F,
+                                                   imms: (raw >> 10) & 0x3F, is64: is64)
+            else { return d }
+            d.imm = Int64(bitPattern: imm)
+            d.rn = source(r5)
+            switch (raw >> 29) & 3 {
+            case 0:
+                d.rd = r0
+                d.operation = .andImmediate
+            case 1:
+                d.rd = r0
+                d.operation = is64 ? .orrImmediate64 : .orrImmediate32
+            case 2:
+                d.rd = r0
+                d.operation = is64 ? .eorImmediate64 : .eorImmediate32
+            default:
+                d.rd = destination(r0)
+                d.operation = is64 ? .andsImmediate64 : .andsImmediate32
             }
         // Bitfield: sf opc 100110 N immr imms Rn Rd, SBFM (opc 00) and UBFM (opc 10).
         case 0b0_00_100110, 0b1_00_100110, 0b0_10_100110, 0b1_10_100110:
@@ -243,6 +276,22 @@ extension DecodedInstruction {
             case (_, true): d.operation = .loadPairPre64
             default: d.operation = .storePairPre64
             }
+        // LDRB/STRB/LDRH/STRH (unsigned offset): 0x 111 0 01 0x imm12 Rn Rt (the sign-extending
+        // loads, opc 1x, stay with the full decoder).
+        case 0b00_111_0_01, 0b01_111_0_01:
+            let opc = (raw >> 22) & 3
+            guard opc < 2 else { return d }
+            let size: Int64 = raw & (1 << 30) != 0 ? 2 : 1
+            d.rn = r5
+            d.rm = UInt8(size)
+            d.imm = Int64((raw >> 10) & 0xFFF) * size
+            if opc == 1 {
+                d.rd = destination(r0)
+                d.operation = .loadNarrow
+            } else {
+                d.rd = source(r0)
+                d.operation = .storeNarrow
+            }
         // LDR/STR (unsigned offset), W and X: 1x 111 0 01 0x imm12 Rn Rt.
         case 0b10_111_0_01, 0b11_111_0_01:
             let opc = (raw >> 22) & 3
@@ -262,6 +311,10 @@ extension DecodedInstruction {
         }
         if d.operation != .generic { return d }
 
+        if raw == 0xD503_201F || raw == 0xD503_203F { // NOP, YIELD
+            d.operation = .nop
+            return d
+        }
         switch raw >> 26 {
         case 0b000101: // B
             d.imm = Int64(Int32(bitPattern: raw << 6) >> 4)

@@ -98,3 +98,47 @@ import Testing
     #expect(rig.cpu.instructionsRetired == 7)
     #expect(rig.lastSyndrome == 0x8A00_0000) // EC 0x22
 }
+
+/// Logical immediates (AND into SP, ORR from WZR, EOR, ANDS/TST), byte and halfword loads and
+/// stores, NOP and YIELD run from the decode cache; the same program twice (cold, then cached)
+/// gives the architectural results both times.
+@Test func narrowLoadsLogicalImmediatesAndHintsFromTheCache() {
+    let rig = MemoryTestRig()
+    let data: UInt64 = 0x4010_0000
+    let program: [UInt32] = [
+        0x927C_EC3F, // and sp, x1, #0xfffffffffffffff0
+        0x3200_CFE2, // orr w2, wzr, #0x0f0f0f0f
+        0xD240_1C43, // eor x3, x2, #0xff
+        0x7204_0C44, // ands w4, w2, #0xf0000000
+        0xF240_005F, // tst x2, #1
+        0x3900_0CA2, // strb w2, [x5, #3]
+        0x3940_0CA6, // ldrb w6, [x5, #3]
+        0x7900_0CA3, // strh w3, [x5, #6]
+        0x7940_0CA7, // ldrh w7, [x5, #6]
+        0xD503_201F, // nop
+        0xD503_203F, // yield
+        0xB241_0028, // orr x8, x1, #0x8000000000000000
+        0x5200_3C29, // eor w9, w1, #0xffff
+        0xF240_1C2A, // ands x10, x1, #0xff
+    ]
+    for pass in ["cold", "cached"] {
+        rig.write64(data, 0xFFFF_FFFF_FFFF_FFFF)
+        rig.cpu.regs[1] = 0x1234_5678_9ABC_DEF7
+        rig.cpu.regs[5] = data
+        for r in [2, 3, 4, 6, 7, 8, 9, 10] { rig.cpu.regs[r] = 0xDEAD }
+        rig.cpu.nzcv = 0xF000_0000
+        #expect(rig.execute(program) == .budgetExhausted, "\(pass)")
+        #expect(rig.cpu.regs[31] == 0x1234_5678_9ABC_DEF0, "\(pass)")
+        #expect(rig.cpu.regs[2] == 0x0F0F_0F0F && rig.cpu.regs[3] == 0x0F0F_0FF0, "\(pass)")
+        #expect(rig.cpu.regs[4] == 0, "\(pass)")
+        #expect(rig.cpu.regs[6] == 0x0F && rig.cpu.regs[7] == 0x0FF0, "\(pass)")
+        #expect(rig.read64(data) == 0x0FF0_FFFF_0FFF_FFFF, "\(pass)")
+        #expect(rig.cpu.regs[8] == 0x9234_5678_9ABC_DEF7, "\(pass)")
+        #expect(rig.cpu.regs[9] == 0x9ABC_2108, "\(pass)")
+        #expect(rig.cpu.regs[10] == 0xF7 && rig.cpu.nzcv == 0, "\(pass)")
+        // ANDS with a zero result sets Z (and clears N, C, V).
+        rig.cpu.nzcv = 0xB000_0000
+        rig.execute([0x7204_0C44]) // ands w4, w2, #0xf0000000
+        #expect(rig.cpu.nzcv == 0x4000_0000, "\(pass)")
+    }
+}
