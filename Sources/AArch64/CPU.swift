@@ -271,6 +271,16 @@ public final class CPU {
                     r[rd()] = result
                 case .nop:
                     break
+                case .timerRegisterMove:
+                    // What `execute` would reach through the system-instruction decoder, minus
+                    // the decoding: the EL0 gates, the trap to the VMM, the timer device.
+                    currentInstructionPC = instructionPC
+                    pc = next()
+                    accessTimerRegister(SystemRegister(encoding: UInt16(truncatingIfNeeded: imm())),
+                                        rt: rd(), isRead: rm() != 0)
+                    if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                    // An exception (a trap to EL1, UNDEFINED) moved the PC: leave the block.
+                    if pc != next() { continue outer }
                 case .and64:
                     let i = imm()
                     r[rd()] = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))

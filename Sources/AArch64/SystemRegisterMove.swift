@@ -69,7 +69,7 @@ extension CPU {
     /// EL1 has priority over a trap to EL2), then the EL2 trap of the physical timer and
     /// counter, then the timer device. The counters and CNTFRQ are read-only here: the
     /// frequency belongs to the highest exception level, which is the VMM.
-    private func accessTimerRegister(_ register: SystemRegister, rt: Int, isRead: Bool) {
+    func accessTimerRegister(_ register: SystemRegister, rt: Int, isRead: Bool) {
         let el0Gate: UInt64
         let trapsToVMM: Bool
         let readOnly: Bool
