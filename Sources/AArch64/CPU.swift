@@ -271,16 +271,18 @@ public final class CPU {
                     r[rd()] = result
                 case .nop:
                     break
-                case .timerRegisterMove:
+                case .systemRegisterMove:
                     // What `execute` would reach through the system-instruction decoder, minus
-                    // the decoding: the EL0 gates, the trap to the VMM, the timer device.
+                    // the decoding: the EL0 rules, traps to EL1 or the VMM, the register.
                     currentInstructionPC = instructionPC
                     pc = next()
-                    accessTimerRegister(SystemRegister(encoding: UInt16(truncatingIfNeeded: imm())),
-                                        rt: rd(), isRead: rm() != 0)
+                    let register = SystemRegister(encoding: UInt16(truncatingIfNeeded: imm()))
+                    executeSystemRegisterMove(register, rt: rd(), isRead: rm() != 0)
                     if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
-                    // An exception (a trap to EL1, UNDEFINED) moved the PC: leave the block.
-                    if pc != next() { continue outer }
+                    // An exception (a trap to EL1, UNDEFINED) moved the PC: leave the block. So
+                    // does a write outside the timer: it may change the translation regime, the
+                    // stack pointer or the interrupt masks, which the block's state assumes.
+                    if pc != next() || (rm() == 0 && !register.isGenericTimer) { continue outer }
                 case .and64:
                     let i = imm()
                     r[rd()] = r[rn()] & ((r[rm()] &<< i) ^ (0 &- (i &>> 8)))

@@ -47,9 +47,9 @@ enum FastOperation: UInt8 {
     case andsImmediate64, andsImmediate32
     /// NOP and YIELD: nothing to do.
     case nop
-    /// MRS/MSR of a generic-timer register (CNT* in op0 3, op1 3, CRn 14): the encoding in imm,
-    /// Rt in rd (raw: 31 is XZR), 1 in rm for a read.
-    case timerRegisterMove
+    /// MRS/MSR (register form) of any system register: the encoding in imm, Rt in rd (raw: 31
+    /// is XZR), 1 in rm for a read.
+    case systemRegisterMove
     /// LDP/STP of two X registers: signed offset, pre-index, post-index (Rt in rd, Rt2 in rm).
     case loadPair64, storePair64, loadPairPre64, storePairPre64, loadPairPost64, storePairPost64
 }
@@ -318,13 +318,12 @@ extension DecodedInstruction {
             d.operation = .nop
             return d
         }
-        // MRS/MSR (register): 1101 0101 00 L 1 op0<0> op1 CRn CRm op2 Rt; the timer's registers
-        // are op0 3, op1 3, CRn 14 (encoding 0xDF00 | CRm << 3 | op2).
-        if raw & 0xFFD0_0000 == 0xD510_0000, SystemRegister(instruction: raw).isGenericTimer {
+        // MRS/MSR (register): 1101 0101 00 L 1 op0<0> op1 CRn CRm op2 Rt.
+        if raw & 0xFFD0_0000 == 0xD510_0000 {
             d.imm = Int64(SystemRegister(instruction: raw).encoding)
             d.rd = r0
             d.rm = raw & (1 << 21) != 0 ? 1 : 0
-            d.operation = .timerRegisterMove
+            d.operation = .systemRegisterMove
             return d
         }
         switch raw >> 26 {
