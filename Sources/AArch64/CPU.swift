@@ -1,3 +1,6 @@
+import CHostClock
+import Synchronization
+
 /// One software AArch64 processing element at EL1/EL0: its architectural state and the run loop.
 ///
 /// The CPU plays the part that Arm's virtualization hardware plays for KVM: `run` executes the
@@ -203,10 +206,17 @@ public final class CPU {
                     if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                     continue outer
                 }
-                pc = instructionPC &+ 4
-                execute(instruction)
-                if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
-                continue outer
+                if (instructionPC & ~0xFFC) | UInt64(truncatingIfNeeded: el) << 2 != translations.fetchPageTag {
+                    // Not cacheable (e.g. code in MMIO space): the full decoder, one at a time.
+                    pc = instructionPC &+ 4
+                    execute(instruction)
+                    if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                    continue outer
+                }
+                // The page is cached now: run this instruction from the decode cache too (the
+                // first instruction after every branch into another page used to take the
+                // full decoder: function entries, exception vectors, returns).
+                remaining &+= 1
             }
             let page = translations.fetchPageHost
             while true {
@@ -271,6 +281,10 @@ public final class CPU {
                     r[rd()] = result
                 case .nop:
                     break
+                case .memoryBarrier:
+                    atomicMemoryFence(ordering: .sequentiallyConsistent)
+                case .instructionBarrier:
+                    chc_instruction_barrier()
                 case .systemRegisterMove:
                     // What `execute` would reach through the system-instruction decoder, minus
                     // the decoding: the EL0 rules, traps to EL1 or the VMM, the register.

@@ -47,6 +47,8 @@ enum FastOperation: UInt8 {
     case andsImmediate64, andsImmediate32
     /// NOP and YIELD: nothing to do.
     case nop
+    /// DMB and DSB (any option): a full host fence. ISB: the cycle-counter barrier.
+    case memoryBarrier, instructionBarrier
     /// MRS/MSR (register form) of any system register: the encoding in imm, Rt in rd (raw: 31
     /// is XZR), 1 in rm for a read.
     case systemRegisterMove
@@ -316,6 +318,16 @@ extension DecodedInstruction {
 
         if raw == 0xD503_201F || raw == 0xD503_203F { // NOP, YIELD
             d.operation = .nop
+            return d
+        }
+        // Barriers: 1101 0101 0000 0011 0011 CRm op2 11111; DSB op2 100, DMB 101, ISB 110. (The
+        // same as `executeBarrier`; CLREX and the Armv8.5+ barriers stay with the decoder.)
+        if raw & 0xFFFF_F0DF == 0xD503_309F {
+            d.operation = .memoryBarrier
+            return d
+        }
+        if raw & 0xFFFF_F0FF == 0xD503_30DF {
+            d.operation = .instructionBarrier
             return d
         }
         // MRS/MSR (register): 1101 0101 00 L 1 op0<0> op1 CRn CRm op2 Rt.

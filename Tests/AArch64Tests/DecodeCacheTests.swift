@@ -142,3 +142,26 @@ import Testing
         #expect(rig.cpu.nzcv == 0x4000_0000, "\(pass)")
     }
 }
+
+/// DMB, DSB (each option form) and ISB run from the decode cache as fences with no other
+/// effect; CLREX (same group) stays with the full decoder and still closes the monitor.
+@Test func barriersFromTheCacheOnlyFence() {
+    let rig = MemoryTestRig()
+    let program: [UInt32] = [
+        0xD503_3BBF, // dmb ish
+        0xD503_3F9F, // dsb sy
+        0xD503_3A9F, // dsb ishst
+        0xD503_3FDF, // isb
+        0x9100_0421, // add x1, x1, #1
+    ]
+    for pass in ["cold", "cached"] {
+        rig.cpu.regs[1] = 41
+        rig.cpu.nzcv = 0x6000_0000
+        #expect(rig.execute(program) == .budgetExhausted, "\(pass)")
+        #expect(rig.cpu.regs[1] == 42 && rig.cpu.nzcv == 0x6000_0000, "\(pass)")
+        #expect(rig.cpu.pc == MemoryTestRig.ramBase + 20, "\(pass)")
+    }
+    #expect(DecodedInstruction.decode(0xD503_3BBF).operation == .memoryBarrier)
+    #expect(DecodedInstruction.decode(0xD503_3FDF).operation == .instructionBarrier)
+    #expect(DecodedInstruction.decode(0xD503_305F).operation == .generic) // clrex
+}
