@@ -7,10 +7,11 @@ import Synchronization
 ///
 /// `Synchronization` has no condition variable, so this wraps a pthread condition configured
 /// for CLOCK_MONOTONIC (a wall-clock jump must not move timer deadlines). The host domain may
-/// be the cycle-counter clock (`HostClock`), whose origin and rate can differ slightly from the
-/// kernel's, so a deadline is turned into the time remaining and re-anchored on CLOCK_MONOTONIC. A generation counter
-/// makes it lossless: a sleeper passes the generation it saw before deciding to sleep, and a
-/// `signal` after that moment makes the wait return at once.
+/// be the cycle-counter clock (`HostClock`), whose origin and rate can differ slightly from
+/// the kernel's, so a deadline is turned into the time remaining and re-anchored on
+/// CLOCK_MONOTONIC. A generation counter makes it lossless: a sleeper passes the generation it
+/// saw before deciding to sleep, and a `signal` after that moment makes the wait return at
+/// once. A `signal` with no thread inside `wait` takes no lock (see `signal`).
 ///
 /// `@unchecked Sendable`: the pthread objects are heap-allocated (stable addresses) and only
 /// used through the pthread API, which synchronises them; `generation` is an atomic.
