@@ -27,6 +27,9 @@ public struct ExitStatistics: Sendable, Equatable {
     private var counts = [UInt64](repeating: 0, count: Reason.allCases.count)
     public private(set) var trappedRegisters: [SystemRegister: UInt64] = [:]
     public internal(set) var instructions: UInt64 = 0
+    /// Timer deadlines whose raise path a vCPU warmed just before they passed (at most one
+    /// warm-up per deadline).
+    public internal(set) var timerWarmUps: UInt64 = 0
 
     public init() {}
 
@@ -57,6 +60,7 @@ public struct ExitStatistics: Sendable, Equatable {
         for reason in Reason.allCases { counts[reason.rawValue] &+= other.counts[reason.rawValue] }
         for (k, v) in other.trappedRegisters { trappedRegisters[k, default: 0] &+= v }
         instructions &+= other.instructions
+        timerWarmUps &+= other.timerWarmUps
     }
 
     /// A table for a person to read.

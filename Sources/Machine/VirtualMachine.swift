@@ -204,7 +204,7 @@ extension VCPU {
             }
             let retired = cpu.instructionsRetired
             if retired >= pollAt || exitsSincePoll >= Self.exitsPerPoll {
-                pollTimers()
+                pollTimers(retired: retired)
                 pollAt = retired &+ UInt64(nextSlice)
                 exitsSincePoll = 0
             }
@@ -224,19 +224,16 @@ extension VCPU {
     /// Instructions per run slice in host-clock mode when no deadline is near: about 10 µs of
     /// guest time.
     static let sliceInstructions = 1 << 11
-    /// Instructions per slice once a deadline is closer than `nearDeadline`: about 1 µs, so a
-    /// running vCPU takes its timer interrupt within a microsecond or two of the deadline.
-    static let nearSliceInstructions = 1 << 8
-    /// How close a deadline must be for the short slices.
-    static let nearDeadline: UInt64 = 30_000
-    /// In the last few microseconds before a deadline the slices are shorter still (~0.2 µs):
-    /// a clock read every few dozen instructions, for a few microseconds per deadline.
-    static let imminentDeadline: UInt64 = 4_000
-    static let imminentSliceInstructions = 1 << 5
+    /// The shortest slice before a deadline (~0.1 µs in a release build): the most a running
+    /// vCPU overshoots a deadline by, in instructions.
+    static let shortestSliceInstructions = 1 << 5
+    /// Deadlines further away than this get full slices (and gaps between polls longer than
+    /// this do not count towards the instruction rate): 1 ms.
+    static let slicingHorizon: UInt64 = 1_000_000
     /// Exits between two timer checks at most (an MMIO exit costs ~250 ns, so ~4 µs).
     static let exitsPerPoll = 16
-    /// How long before a deadline a waiting vCPU warms the raise path's caches.
-    static let warmUpLead: UInt64 = 10_000
+    /// How long before a deadline a vCPU warms the raise path's caches (`warmUpRaisePath`).
+    static let warmUpLead: UInt64 = 20_000
 
     /// WFI: block until an interrupt is pending for this vCPU (masked or not), a timer's
     /// deadline passes, or the VM stops.
@@ -279,14 +276,12 @@ extension VCPU {
             } else {
                 // The last stretch: watch the clock (no yield: on a busy host a yield can give
                 // the core away for a whole scheduler slice). A few microseconds before the
-                // deadline, go through the timers and the GIC's selection once (nothing
-                // changes yet): after the sleep their code and data are cold, and bringing
-                // them back into the caches then took microseconds off the raise.
+                // deadline, go through the raise path once: after the sleep its code and data
+                // are cold.
                 if remaining > Self.warmUpLead {
                     watchClock(until: deadline - Self.warmUpLead)
                 }
-                updateTimers()
-                vm.interruptController.refreshOutputs(vcpu: index)
+                warmUpRaisePath(for: deadline)
                 watchClock(until: deadline)
             }
         }
