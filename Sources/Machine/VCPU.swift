@@ -215,10 +215,11 @@ extension VCPU {
     ///
     /// Near a deadline the next slice is half the instructions the vCPU is expected to retire
     /// before it (at the measured `instructionsPerMicrosecond`), at least
-    /// `shortestSliceInstructions`: the polls close in on the deadline — about a dozen per
-    /// deadline — and the interrupt is raised within a few dozen instructions of it whatever
-    /// the host's speed (a debug build runs ~30× slower than a release build; the host's slow
-    /// phases 3–4×). Lock-free unless a deadline has passed.
+    /// `shortestSliceInstructions`: in the last microseconds the polls halve the distance to
+    /// the deadline (about eight of them at release speed), and the interrupt is raised
+    /// within a few dozen instructions of it whatever the host's speed (a debug build is many
+    /// times slower than a release build; the host's slow phases 2–4×). Lock-free unless a
+    /// deadline has passed.
     @inline(__always)
     func pollTimers(retired: UInt64) {
         guard let deadline = timers.nextRiseHostNanoseconds else {
