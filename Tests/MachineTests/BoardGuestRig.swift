@@ -22,6 +22,13 @@ func runOnBoard(_ sources: [String], defines: [String] = [], timeoutSeconds: Dou
     configuration.console = console.sink
     configure(&configuration)
     let vm = try VirtualMachine(configuration: configuration)
+    let exit = runWithWatchdog(vm, timeoutSeconds: timeoutSeconds)
+    return BoardGuestRun(exit: exit, output: console.text, statistics: vm.statistics)
+}
+
+/// Runs `vm` to its end, stopping it with a guest error if it runs longer than
+/// `timeoutSeconds`, so no test can hang.
+func runWithWatchdog(_ vm: VirtualMachine, timeoutSeconds: Double) -> VMExit {
     let finished = Atomic<Bool>(false)
     DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { [weak vm] in
         if !finished.load(ordering: .acquiring) {
@@ -30,5 +37,5 @@ func runOnBoard(_ sources: [String], defines: [String] = [], timeoutSeconds: Dou
     }
     let exit = vm.run()
     finished.store(true, ordering: .releasing)
-    return BoardGuestRun(exit: exit, output: console.text, statistics: vm.statistics)
+    return exit
 }

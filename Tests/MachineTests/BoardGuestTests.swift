@@ -174,14 +174,7 @@ func runGuest(_ configuration: VMConfiguration, input: [UInt8] = [], after marke
     }
     let vm = try VirtualMachine(configuration: configuration)
     feeder.vm.withLock { $0 = vm }
-    let finished = Atomic<Bool>(false)
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds) { [weak vm] in
-        if !finished.load(ordering: .acquiring) {
-            vm?.requestStop(.guestError("watchdog: the guest ran longer than \(timeoutSeconds) s"))
-        }
-    }
-    let exit = vm.run()
-    finished.store(true, ordering: .releasing)
+    let exit = runWithWatchdog(vm, timeoutSeconds: timeoutSeconds)
     feeder.vm.withLock { $0 = nil }
     let output = String(decoding: feeder.text.withLock { $0 }, as: UTF8.self)
     return BoardGuestInputRun(exit: exit, output: output, bootInfo: vm.bootInfo)
