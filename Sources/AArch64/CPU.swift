@@ -12,6 +12,9 @@ import Synchronization
 /// (translation, TLB, fetch), `CPU+System` (MRS/MSR, hints, barriers, maintenance) and
 /// `CPU+Exceptions` (exception entry, ERET, interrupts).
 public final class CPU {
+    /// This vCPU's thread writes the fields below at every block; the paddings at both ends
+    /// keep another vCPU's data out of their cache lines (see `HostCacheLine`).
+    private let leadingPadding = CacheLinePadding()
     /// The vCPU index (also used as the requester id on the bus).
     public let id: Int
     public let bus: PhysicalBus
@@ -91,6 +94,7 @@ public final class CPU {
     public var trapsPhysicalCounter = false
     /// ID_AA64PFR0_EL1.GIC: whether the GICv3 system-register interface is advertised.
     public var advertisesGICv3SystemRegisters = false
+    private let trailingPadding = CacheLinePadding()
 
     public init(id: Int, bus: PhysicalBus, signals: InterruptSignals = InterruptSignals()) {
         self.id = id
@@ -98,9 +102,9 @@ public final class CPU {
         self.signals = signals
         // Two slots beyond X0-X30 and SP: XZR as a source (always 0) and as a destination (a
         // sink), so that decoded instructions need no test for register 31.
-        regs = .allocate(capacity: RegisterSlot.count)
+        regs = HostCacheLine.allocate(UInt64.self, capacity: RegisterSlot.count)
         regs.initialize(repeating: 0, count: RegisterSlot.count)
-        vregs = .allocate(capacity: 64)
+        vregs = HostCacheLine.allocate(UInt64.self, capacity: 64)
         vregs.initialize(repeating: 0, count: 64)
         group.add(signals)
         sys.mpidr = 0x8000_0000 | UInt64(id & 0xFF) | UInt64((id >> 8) & 0xFF) << 8

@@ -86,7 +86,7 @@ final class DecodeCache {
     let table: UnsafeMutablePointer<DecodedInstruction>
 
     init() {
-        table = .allocate(capacity: Self.entries)
+        table = HostCacheLine.allocate(DecodedInstruction.self, capacity: Self.entries)
         table.initialize(repeating: .generic, count: Self.entries)
     }
 

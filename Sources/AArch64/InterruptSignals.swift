@@ -10,7 +10,11 @@ public final class InterruptSignals: Sendable {
     /// Another vCPU broadcast a TLB invalidation (see `CPUGroup`).
     public static let tlbFlush: UInt32 = 1 << 3
 
+    /// Every vCPU thread reads its own word at each block boundary; the padding keeps other
+    /// objects (another vCPU's registers, say) out of its cache line (see `HostCacheLine`).
+    private let leadingPadding = CacheLinePadding()
     private let bits = Atomic<UInt32>(0)
+    private let trailingPadding = CacheLinePadding()
 
     public init() {}
 

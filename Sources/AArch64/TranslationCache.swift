@@ -33,7 +33,7 @@ public struct TranslationCache {
     final class Storage {
         let entries: UnsafeMutablePointer<TLBEntry>
         init(count: Int) {
-            entries = .allocate(capacity: count)
+            entries = HostCacheLine.allocate(TLBEntry.self, capacity: count)
         }
         deinit { entries.deallocate() }
     }

@@ -6,6 +6,9 @@ import Glibc
 /// One virtual CPU: the software CPU, its two generic timers, and the loop that runs it and
 /// handles its exits, the way KVM's `kvm_arch_vcpu_ioctl_run` and `handle_exit` do.
 final class VCPU: @unchecked Sendable {
+    /// The thread writes the slice and rate fields at every poll; the paddings at both ends
+    /// keep another vCPU's data out of their cache lines (see `HostCacheLine`).
+    private let leadingPadding = CacheLinePadding()
     let index: Int
     let cpu: CPU
     let timers: VCPUTimers
@@ -49,13 +52,14 @@ final class VCPU: @unchecked Sendable {
 
     /// Written by PSCI CPU_ON from another vCPU; taken by this vCPU's thread when it powers on.
     private let startRequest = Mutex<(entry: UInt64, context: UInt64)?>(nil)
+    private let trailingPadding = CacheLinePadding()
 
     init(index: Int, vm: VirtualMachine, bus: PhysicalBus, timers: VCPUTimers, trapTable: SystemRegisterTrapTable) {
         self.index = index
         self.vm = vm
         self.timers = timers
         self.trapTable = trapTable
-        fastTrapCounts = .allocate(capacity: max(1, trapTable.registers.count))
+        fastTrapCounts = HostCacheLine.allocate(UInt64.self, capacity: max(1, trapTable.registers.count))
         fastTrapCounts.initialize(repeating: 0, count: max(1, trapTable.registers.count))
         cpu = CPU(id: index, bus: bus)
         timerDevice = VirtualTimerDevice(timers: timers)
