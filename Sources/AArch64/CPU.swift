@@ -441,6 +441,44 @@ public final class CPU {
                         if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                         continue outer
                     }
+                case .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32:
+                    currentInstructionPC = instructionPC
+                    pc = next()
+                    let base = r[rn()]
+                    if rn() == 31, base & 0xF != 0 {
+                        // A misaligned SP: the full decoder checks SCTLR_EL1.SA/SA0.
+                        execute(word())
+                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                        continue outer
+                    }
+                    let i = imm()
+                    let index = r[rm()]
+                    let extended: UInt64
+                    switch i &>> 8 {
+                    case 0b010: extended = index & 0xFFFF_FFFF                                       // UXTW
+                    case 0b110: extended = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: index))) // SXTW
+                    default: extended = index                                                        // LSL, SXTX
+                    }
+                    let address = base &+ (extended &<< (i & 0xFF))
+                    let completed: Bool
+                    switch slot.pointee.operation {
+                    case .loadRegisterOffset64:
+                        let value = readMemory(address, size: 8)
+                        if let value { r[rd()] = value }
+                        completed = value != nil
+                    case .loadRegisterOffset32:
+                        let value = readMemory(address, size: 4)
+                        if let value { r[rd()] = value }
+                        completed = value != nil
+                    case .storeRegisterOffset64:
+                        completed = writeMemory(address, size: 8, r[rd()])
+                    default:
+                        completed = writeMemory(address, size: 4, r[rd()])
+                    }
+                    if !completed {
+                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                        continue outer
+                    }
                 case .loadPair64, .storePair64, .loadPairPre64, .storePairPre64,
                      .loadPairPost64, .storePairPost64:
                     currentInstructionPC = instructionPC

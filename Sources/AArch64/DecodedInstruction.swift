@@ -42,6 +42,10 @@ enum FastOperation: UInt8 {
     case load64, load32, store64, store32
     /// LDRB/LDRH/STRB/STRH (unsigned offset): the access size in bytes is in rm.
     case loadNarrow, storeNarrow
+    /// LDR/STR (register offset) of X and W registers: Rn|SP + Rm extended and shifted, with
+    /// the shift amount in imm bits 7:0 and the extend option (UXTW, LSL, SXTW, SXTX) in bits
+    /// 10:8. C array indexing, `ldr x4, [x4, x7, lsl #3]` in a vector table, for instance.
+    case loadRegisterOffset64, loadRegisterOffset32, storeRegisterOffset64, storeRegisterOffset32
     /// AND/ORR/EOR/ANDS (immediate), the bitmask immediate decoded into imm.
     case andImmediate, orrImmediate64, orrImmediate32, eorImmediate64, eorImmediate32
     case andsImmediate64, andsImmediate32
@@ -296,6 +300,24 @@ extension DecodedInstruction {
             } else {
                 d.rd = source(r0)
                 d.operation = .storeNarrow
+            }
+        // LDR/STR (register offset), W and X: 1x 111 0 00 0x 1 Rm option S 10 Rn Rt; an option
+        // without bit 1 is UNDEFINED and stays with the full decoder.
+        case 0b10_111_0_00, 0b11_111_0_00:
+            let opc = (raw >> 22) & 3
+            let option = (raw >> 13) & 7
+            guard opc < 2, raw & (1 << 21) != 0, (raw >> 10) & 3 == 0b10, option & 2 != 0 else { return d }
+            let is64 = raw & (1 << 30) != 0
+            d.rn = r5
+            d.rm = source(r16)
+            let shift: Int64 = raw & (1 << 12) != 0 ? (is64 ? 3 : 2) : 0
+            d.imm = shift | Int64(option) << 8
+            if opc == 1 {
+                d.rd = destination(r0)
+                d.operation = is64 ? .loadRegisterOffset64 : .loadRegisterOffset32
+            } else {
+                d.rd = source(r0)
+                d.operation = is64 ? .storeRegisterOffset64 : .storeRegisterOffset32
             }
         // LDR/STR (unsigned offset), W and X: 1x 111 0 01 0x imm12 Rn Rt.
         case 0b10_111_0_01, 0b11_111_0_01:
