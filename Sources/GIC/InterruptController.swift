@@ -122,7 +122,7 @@ public final class InterruptController: Sendable {
     /// Whether `encoding` names an ICC register this controller implements (GICv3 only), for
     /// a CPU that asks before it reads or writes; the access direction is the CPU's to check.
     public func handlesSystemRegister(encoding: UInt16) -> Bool {
-        version == .v3 && ICCRegister.implemented.contains(encoding)
+        version == .v3 && ICCRegister.isImplemented(encoding)
     }
 
     /// Reads a GICv3 CPU-interface register; `encoding` is op0:op1:CRn:CRm:op2 as MRS bits

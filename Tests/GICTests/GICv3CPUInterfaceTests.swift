@@ -26,6 +26,10 @@ struct GICv3CPUInterfaceTests {
             #expect(gic.writeSystemRegister(encoding: encoding, value: 0, vcpu: 0) == !readOnly.contains(encoding))
         }
         #expect(ICCRegister.implemented.count == 20)
+        // The switch the CPU's path uses names exactly the registers of the set.
+        let switched = (0...UInt16.max).filter { ICCRegister.isImplemented($0) }
+        #expect(Set(switched) == ICCRegister.implemented)
+        #expect(switched.allSatisfy { gic.handlesSystemRegister(encoding: $0) })
     }
 
     @Test("SRE reads 0b111 and ignores writes; CTLR reports PRIbits 4, A3V and RSS")
