@@ -70,9 +70,18 @@ public struct TranslationCache {
     }
 
     /// The entry for `va` in permission class `privileged` (0: EL0, 1: EL1).
+    ///
+    /// The index folds VA bits 29:21 onto bits 20:12. With bits 20:12 alone, every page at a
+    /// 2 MB-aligned address shared index 0: on 'virt' the GIC distributor (0x0800_0000), the
+    /// virtio-mmio window (0x0a00_0000) and the first page of RAM (0x4000_0000, where
+    /// kvm-unit-tests keeps its code) evicted one another, and each MMIO access in a loop
+    /// walked the translation tables again. Pages of one 2 MB region still get distinct,
+    /// consecutive indexes; only bits below 56 take part, so a TLBI operand (which has no tag
+    /// byte) finds the entry its tagged VA filled.
     @inline(__always)
     func entry(_ va: UInt64, privileged: Int) -> UnsafeMutablePointer<TLBEntry> {
-        entries + (privileged &* Self.entriesPerClass | Int(truncatingIfNeeded: (va >> 12) & Self.indexMask))
+        let index = ((va >> 12) ^ (va >> 21)) & Self.indexMask
+        return entries + (privileged &* Self.entriesPerClass | Int(truncatingIfNeeded: index))
     }
 
     /// Drops everything.
