@@ -24,6 +24,11 @@ public final class PhysicalBus: @unchecked Sendable {
     /// Host memory behind guest RAM; valid for the life of the bus.
     public let ram: UnsafeMutableRawPointer
     public private(set) var regions: [Region] = []
+    /// A copy of `regions` that the MMIO path reads in place: going through the array, each
+    /// access also retained and released the array's storage — an atomic operation on a cache
+    /// line every vCPU thread shares (the device is still retained for the call). Rebuilt by `map`, which runs only while the board
+    /// is built, before any vCPU does.
+    private var lookup = UnsafeMutableBufferPointer<Region>(start: nil, count: 0)
 
     /// The host mapping behind `ram` (it starts at or before `ram`), or nil when `ram` came
     /// from the heap.
@@ -53,6 +58,8 @@ public final class PhysicalBus: @unchecked Sendable {
     }
 
     deinit {
+        lookup.deinitialize()
+        lookup.deallocate()
         if let mapping {
             munmap(mapping.base, mapping.length)
         } else {
@@ -64,6 +71,10 @@ public final class PhysicalBus: @unchecked Sendable {
     public func map(base: UInt64, size: UInt64, device: any MMIODevice, name: String) {
         regions.append(Region(base: base, size: size, device: device, name: name))
         regions.sort { $0.base < $1.base }
+        lookup.deinitialize()
+        lookup.deallocate()
+        lookup = .allocate(capacity: regions.count)
+        _ = lookup.initialize(from: regions)
     }
 
     /// Host pointer for `size` bytes of RAM at `address`, or nil when not all in RAM.
@@ -82,11 +93,25 @@ public final class PhysicalBus: @unchecked Sendable {
         return nil
     }
 
+    /// Calls `body` with the device whose region contains `address` and the offset into it; nil
+    /// when no region does. The regions are borrowed from `lookup`, not copied: a copy of a
+    /// `Region` retained its name and its device on every MMIO access.
+    @inline(__always)
+    private func withDevice<R>(at address: UInt64, _ body: (any MMIODevice, UInt64) -> R) -> R? {
+        guard let first = lookup.baseAddress else { return nil }
+        for i in 0..<lookup.count {
+            let region = first + i
+            if address >= region.pointee.base && address &- region.pointee.base < region.pointee.size {
+                return body(region.pointee.device, address &- region.pointee.base)
+            }
+        }
+        return nil
+    }
+
     /// A physical read of 1, 2, 4 or 8 bytes (little-endian); nil is an external abort.
     public func read(_ address: UInt64, size: Int, vcpu: Int) -> UInt64? {
         if let p = ramPointer(address, size: UInt64(size)) { return loadHost(p, size: size) }
-        guard let region = region(containing: address) else { return nil }
-        return region.device.read(offset: address &- region.base, size: size, vcpu: vcpu)
+        return withDevice(at: address) { device, offset in device.read(offset: offset, size: size, vcpu: vcpu) } ?? nil
     }
 
     /// A physical write of 1, 2, 4 or 8 bytes (little-endian); false is an external abort.
@@ -95,8 +120,9 @@ public final class PhysicalBus: @unchecked Sendable {
             storeHost(p, size: size, value)
             return true
         }
-        guard let region = region(containing: address) else { return false }
-        return region.device.write(offset: address &- region.base, size: size, value: value, vcpu: vcpu)
+        return withDevice(at: address) { device, offset in
+            device.write(offset: offset, size: size, value: value, vcpu: vcpu)
+        } ?? false
     }
 
     /// Copies host bytes into guest RAM (loaders). Throws if they do not fit.
