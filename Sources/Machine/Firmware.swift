@@ -20,7 +20,9 @@ struct VirtPSCIPlatform: PSCIPlatform {
 final class Firmware: @unchecked Sendable {
     let powerStates: PowerStateTable
     private let psci: PSCI
-    private unowned let vm: VirtualMachine
+    /// Not reference-counted, as `VCPU.vm`: the VM owns this object and every PSCI call comes
+    /// from one of its vCPU threads, which it joins before it goes.
+    private unowned(unsafe) let vm: VirtualMachine
 
     init(vm: VirtualMachine) {
         self.vm = vm

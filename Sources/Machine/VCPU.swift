@@ -22,7 +22,10 @@ final class VCPU: @unchecked Sendable {
     /// Fast-path traps per trap-table entry (indexed like `trapTable.registers`); a raw buffer
     /// because it is bumped on every trapped access.
     private let fastTrapCounts: UnsafeMutablePointer<UInt64>
-    unowned let vm: VirtualMachine
+    /// Not reference-counted: the VM owns its vCPUs and joins their threads before it goes,
+    /// and a checked `unowned` reference did an atomic retain and release on the VM object at
+    /// every exit, on a cache line every vCPU thread shares (see `runOnOwnThread`).
+    unowned(unsafe) let vm: VirtualMachine
     private let trapTable: SystemRegisterTrapTable
 
     /// The instruction budget of the next run slice (see `pollTimers`).
