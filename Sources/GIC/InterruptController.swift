@@ -129,19 +129,34 @@ public final class InterruptController: Sendable {
     /// [20:5]. nil when it is not a readable ICC register (or this is a GICv2), which the CPU
     /// turns into an UNDEFINED exception.
     public func readSystemRegister(encoding: UInt16, vcpu: Int) -> UInt64? {
-        let acknowledges = encoding == ICCRegister.iar1 || encoding == ICCRegister.iar0
-        return core.withState(acknowledges ? .all : .none) { s in
-            s.readICC(encoding: encoding, cpu: vcpu)
+        guard encoding == ICCRegister.iar1 || encoding == ICCRegister.iar0 else {
+            return core.withState(.none) { s in s.readICC(encoding: encoding, cpu: vcpu) }
+        }
+        return core.state.withLock { s in
+            let value = s.readICC(encoding: encoding, cpu: vcpu)
+            // An acknowledged SGI or PPI (banked) changes only this vCPU's output; an SPI made
+            // active leaves every vCPU's candidates; a spurious read changes nothing.
+            let intid = Int((value ?? UInt64(GICConstants.spurious)) & 0xFF_FFFF)
+            if intid < 32 {
+                s.updateOutputs(cpu: vcpu)
+            } else if intid < s.interruptCount {
+                s.updateOutputs()
+            }
+            return value
         }
     }
 
     /// Writes a GICv3 CPU-interface register; false when it is not a writable ICC register.
     public func writeSystemRegister(encoding: UInt16, value: UInt64, vcpu: Int) -> Bool {
         core.state.withLock { s in
-            var allCPUs = false
-            let handled = s.writeICC(encoding: encoding, value: value, cpu: vcpu, allCPUs: &allCPUs)
+            var scope = GICCore.Scope.cpu(vcpu)
+            let handled = s.writeICC(encoding: encoding, value: value, cpu: vcpu, scope: &scope)
             if handled {
-                if allCPUs { s.updateOutputs() } else { s.updateOutputs(cpu: vcpu) }
+                switch scope {
+                case .none: break
+                case .cpu(let cpu): s.updateOutputs(cpu: cpu)
+                case .all: s.updateOutputs()
+                }
             }
             return handled
         }

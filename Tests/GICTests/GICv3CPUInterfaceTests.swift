@@ -147,6 +147,24 @@ struct GICv3CPUInterfaceTests {
         #expect(gic.irq(1))
     }
 
+    @Test("an EOIR1 that deactivates an SPI delivers it to the vCPU it is routed to now")
+    func deactivationReachesTheNewTarget() throws {
+        let gic = try makeGICv3()
+        gic.distWrite(0x0104, 1 << 8)
+        gic.distWrite(0x6000 + 8 * 40, 0x0, size: 8) // vCPU 0
+        gic.setSharedLevel(intid: 40, level: true)
+        #expect(gic.sysRead(ICCRegister.iar1, vcpu: 0) == 40)
+        gic.distWrite(0x6000 + 8 * 40, 0x1, size: 8) // vCPU 1, while active on vCPU 0
+        #expect((0..<4).map { gic.irq($0) } == [false, false, false, false])
+        // A spurious EOI is ignored and moves nothing.
+        gic.sysWrite(ICCRegister.eoir1, 1023, vcpu: 0)
+        #expect((0..<4).map { gic.irq($0) } == [false, false, false, false])
+        gic.sysWrite(ICCRegister.eoir1, 40, vcpu: 0)
+        #expect((0..<4).map { gic.irq($0) } == [false, true, false, false])
+        #expect(gic.sysRead(ICCRegister.iar1, vcpu: 1) == 40)
+        #expect((0..<4).map { gic.irq($0) } == [false, false, false, false])
+    }
+
     @Test("IRM = 1 routes to the lowest-numbered vCPU with group 1 enabled")
     func oneOfN() throws {
         let gic = try makeGICv3()
