@@ -404,7 +404,8 @@ public final class CPU {
                     pc = r[rn()]
                     r[30] = next()
                     continue outer
-                case .load64, .load32, .store64, .store32, .loadNarrow, .storeNarrow:
+                case .load64, .load32, .store64, .store32, .loadNarrow, .storeNarrow,
+                     .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32:
                     // A fault takes a data abort, which needs the PCs and moves the PC.
                     currentInstructionPC = instructionPC
                     pc = next()
@@ -415,18 +416,32 @@ public final class CPU {
                         if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                         continue outer
                     }
-                    let address = base &+ imm()
+                    let operation = slot.pointee.operation
+                    let address: UInt64
+                    if operation.hasRegisterOffset {
+                        let i = imm()
+                        let index = r[rm()]
+                        let extended: UInt64
+                        switch i &>> 8 {
+                        case 0b010: extended = index & 0xFFFF_FFFF                                       // UXTW
+                        case 0b110: extended = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: index))) // SXTW
+                        default: extended = index                                                        // LSL, SXTX
+                        }
+                        address = base &+ (extended &<< (i & 0xFF))
+                    } else {
+                        address = base &+ imm()
+                    }
                     let completed: Bool
-                    switch slot.pointee.operation {
-                    case .load64:
+                    switch operation {
+                    case .load64, .loadRegisterOffset64:
                         let value = readMemory(address, size: 8)
                         if let value { r[rd()] = value }
                         completed = value != nil
-                    case .load32:
+                    case .load32, .loadRegisterOffset32:
                         let value = readMemory(address, size: 4)
                         if let value { r[rd()] = value }
                         completed = value != nil
-                    case .store64:
+                    case .store64, .storeRegisterOffset64:
                         completed = writeMemory(address, size: 8, r[rd()])
                     case .loadNarrow:
                         let value = readMemory(address, size: Int(rm()))
@@ -434,44 +449,6 @@ public final class CPU {
                         completed = value != nil
                     case .storeNarrow:
                         completed = writeMemory(address, size: Int(rm()), r[rd()])
-                    default:
-                        completed = writeMemory(address, size: 4, r[rd()])
-                    }
-                    if !completed {
-                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
-                        continue outer
-                    }
-                case .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32:
-                    currentInstructionPC = instructionPC
-                    pc = next()
-                    let base = r[rn()]
-                    if rn() == 31, base & 0xF != 0 {
-                        // A misaligned SP: the full decoder checks SCTLR_EL1.SA/SA0.
-                        execute(word())
-                        if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
-                        continue outer
-                    }
-                    let i = imm()
-                    let index = r[rm()]
-                    let extended: UInt64
-                    switch i &>> 8 {
-                    case 0b010: extended = index & 0xFFFF_FFFF                                       // UXTW
-                    case 0b110: extended = UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: index))) // SXTW
-                    default: extended = index                                                        // LSL, SXTX
-                    }
-                    let address = base &+ (extended &<< (i & 0xFF))
-                    let completed: Bool
-                    switch slot.pointee.operation {
-                    case .loadRegisterOffset64:
-                        let value = readMemory(address, size: 8)
-                        if let value { r[rd()] = value }
-                        completed = value != nil
-                    case .loadRegisterOffset32:
-                        let value = readMemory(address, size: 4)
-                        if let value { r[rd()] = value }
-                        completed = value != nil
-                    case .storeRegisterOffset64:
-                        completed = writeMemory(address, size: 8, r[rd()])
                     default:
                         completed = writeMemory(address, size: 4, r[rd()])
                     }

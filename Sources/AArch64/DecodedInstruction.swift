@@ -60,6 +60,17 @@ enum FastOperation: UInt8 {
     case loadPair64, storePair64, loadPairPre64, storePairPre64, loadPairPost64, storePairPost64
 }
 
+extension FastOperation {
+    /// LDR/STR (register offset): the address is Rn|SP plus the extended, shifted Rm.
+    @inline(__always)
+    var hasRegisterOffset: Bool {
+        switch self {
+        case .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32: true
+        default: false
+        }
+    }
+}
+
 /// One cached decode. The instruction word is kept so that a hit is a compare with the word
 /// just fetched: code that changes (self-modifying code, a loader, another vCPU) simply misses,
 /// so the cache needs no invalidation at all. Register fields index `CPU.regs`, where 31 is SP,
@@ -109,6 +120,11 @@ extension DecodedInstruction {
         /// A source where 31 is XZR, a destination where 31 is XZR.
         func source(_ r: UInt8) -> UInt8 { r == 31 ? RegisterSlot.zero : r }
         func destination(_ r: UInt8) -> UInt8 { r == 31 ? RegisterSlot.sink : r }
+        /// A load (opc 01) writes Rt, a store (opc 00) reads it.
+        func transfer(opc: UInt32, load: FastOperation, store: FastOperation) {
+            d.rd = opc == 1 ? destination(r0) : source(r0)
+            d.operation = opc == 1 ? load : store
+        }
 
         switch raw >> 23 {
         // Add/subtract (immediate): sf op S 100010 sh imm12 Rn Rd.
@@ -294,13 +310,7 @@ extension DecodedInstruction {
             d.rn = r5
             d.rm = UInt8(size)
             d.imm = Int64((raw >> 10) & 0xFFF) * size
-            if opc == 1 {
-                d.rd = destination(r0)
-                d.operation = .loadNarrow
-            } else {
-                d.rd = source(r0)
-                d.operation = .storeNarrow
-            }
+            transfer(opc: opc, load: .loadNarrow, store: .storeNarrow)
         // LDR/STR (register offset), W and X: 1x 111 0 00 0x 1 Rm option S 10 Rn Rt; an option
         // without bit 1 is UNDEFINED and stays with the full decoder.
         case 0b10_111_0_00, 0b11_111_0_00:
@@ -312,13 +322,8 @@ extension DecodedInstruction {
             d.rm = source(r16)
             let shift: Int64 = raw & (1 << 12) != 0 ? (is64 ? 3 : 2) : 0
             d.imm = shift | Int64(option) << 8
-            if opc == 1 {
-                d.rd = destination(r0)
-                d.operation = is64 ? .loadRegisterOffset64 : .loadRegisterOffset32
-            } else {
-                d.rd = source(r0)
-                d.operation = is64 ? .storeRegisterOffset64 : .storeRegisterOffset32
-            }
+            transfer(opc: opc, load: is64 ? .loadRegisterOffset64 : .loadRegisterOffset32,
+                     store: is64 ? .storeRegisterOffset64 : .storeRegisterOffset32)
         // LDR/STR (unsigned offset), W and X: 1x 111 0 01 0x imm12 Rn Rt.
         case 0b10_111_0_01, 0b11_111_0_01:
             let opc = (raw >> 22) & 3
@@ -326,13 +331,7 @@ extension DecodedInstruction {
             let is64 = raw & (1 << 30) != 0
             d.rn = r5
             d.imm = Int64((raw >> 10) & 0xFFF) << (is64 ? 3 : 2)
-            if opc == 1 {
-                d.rd = destination(r0)
-                d.operation = is64 ? .load64 : .load32
-            } else {
-                d.rd = source(r0)
-                d.operation = is64 ? .store64 : .store32
-            }
+            transfer(opc: opc, load: is64 ? .load64 : .load32, store: is64 ? .store64 : .store32)
         default:
             break
         }
