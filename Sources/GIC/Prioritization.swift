@@ -107,9 +107,15 @@ extension GICState {
         guard isValid(cpu: cpu) else { return nil }
         var best: Candidate?
         var bestPriority = 0x100
-        for intid in 0..<32 {
-            let irq = privateInterrupts[cpu * 32 + intid]
-            if Int(irq.priority) < bestPriority && isCandidate(irq, cpu: cpu) {
+        // The group enables are the same for all 32: judged once, then each interrupt is a few
+        // byte tests (this loop runs for every output recomputation, timer raises included).
+        let group0 = distributorGroupEnabled(group1: false) && cpuGroupEnabled(cpu, group1: false)
+        let group1 = distributorGroupEnabled(group1: true) && cpuGroupEnabled(cpu, group1: true)
+        privateInterrupts.withUnsafeBufferPointer { banked in
+            for intid in 0..<32 {
+                let irq = banked[cpu &* 32 &+ intid]
+                guard irq.enabled, irq.pending, !irq.active, irq.group1 ? group1 : group0,
+                      Int(irq.priority) < bestPriority else { continue }
                 best = Candidate(intid: intid, priority: irq.priority, group1: irq.group1)
                 bestPriority = Int(irq.priority)
             }
