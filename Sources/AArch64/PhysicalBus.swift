@@ -25,9 +25,9 @@ public final class PhysicalBus: @unchecked Sendable {
     public let ram: UnsafeMutableRawPointer
     public private(set) var regions: [Region] = []
     /// A copy of `regions` that the MMIO path reads in place: going through the array, each
-    /// access also retained and released the array's storage — an atomic operation on a cache
-    /// line every vCPU thread shares (the device is still retained for the call). Rebuilt by `map`, which runs only while the board
-    /// is built, before any vCPU does.
+    /// access also retained and released the array's storage, an atomic operation on a cache
+    /// line every vCPU thread shares (the device is still retained for the call). Rebuilt by
+    /// `map`, which runs only while the board is built, before any vCPU does.
     private var lookup = UnsafeMutableBufferPointer<Region>(start: nil, count: 0)
 
     /// The host mapping behind `ram` (it starts at or before `ram`), or nil when `ram` came
@@ -83,14 +83,6 @@ public final class PhysicalBus: @unchecked Sendable {
         let offset = address &- ramBase
         guard offset < ramSize, size <= ramSize &- offset else { return nil }
         return ram + Int(offset)
-    }
-
-    /// The MMIO region containing `address`, if any.
-    public func region(containing address: UInt64) -> Region? {
-        for region in regions where address >= region.base && address &- region.base < region.size {
-            return region
-        }
-        return nil
     }
 
     /// Calls `body` with the device whose region contains `address` and the offset into it; nil
