@@ -405,7 +405,8 @@ public final class CPU {
                     r[30] = next()
                     continue outer
                 case .load64, .load32, .store64, .store32, .loadNarrow, .storeNarrow,
-                     .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32:
+                     .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32,
+                     .loadWriteback64, .loadWriteback32, .storeWriteback64, .storeWriteback32:
                     // A fault takes a data abort, which needs the PCs and moves the PC.
                     currentInstructionPC = instructionPC
                     pc = next()
@@ -428,20 +429,22 @@ public final class CPU {
                         default: extended = index                                                        // LSL, SXTX
                         }
                         address = base &+ (extended &<< (i & 0xFF))
+                    } else if operation.hasWriteback && rm() == 2 {
+                        address = base // post-index
                     } else {
                         address = base &+ imm()
                     }
                     let completed: Bool
                     switch operation {
-                    case .load64, .loadRegisterOffset64:
+                    case .load64, .loadRegisterOffset64, .loadWriteback64:
                         let value = readMemory(address, size: 8)
                         if let value { r[rd()] = value }
                         completed = value != nil
-                    case .load32, .loadRegisterOffset32:
+                    case .load32, .loadRegisterOffset32, .loadWriteback32:
                         let value = readMemory(address, size: 4)
                         if let value { r[rd()] = value }
                         completed = value != nil
-                    case .store64, .storeRegisterOffset64:
+                    case .store64, .storeRegisterOffset64, .storeWriteback64:
                         completed = writeMemory(address, size: 8, r[rd()])
                     case .loadNarrow:
                         let value = readMemory(address, size: Int(rm()))
@@ -456,6 +459,7 @@ public final class CPU {
                         if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
                         continue outer
                     }
+                    if operation.hasWriteback { r[rn()] = base &+ imm() }
                 case .loadPair64, .storePair64, .loadPairPre64, .storePairPre64,
                      .loadPairPost64, .storePairPost64:
                     currentInstructionPC = instructionPC

@@ -214,3 +214,54 @@ func loadFromAMisalignedStackPointerStillChecksSCTLRSA(_ load: UInt32) {
         #expect(rig.lastSyndrome == nil, "\(pass)")
     }
 }
+
+/// LDUR/STUR and LDR/STR (pre- and post-index) of X and W registers run from the decode cache:
+/// the address, the writeback after the access, SP as the base, a store of the base register
+/// itself (the value before the writeback). A load into its own base register and LDTR stay
+/// with the full decoder. Expected values are worked out by hand.
+@Test func unscaledAndWritebackLoadsAndStoresFromTheCache() {
+    let rig = MemoryTestRig()
+    let data: UInt64 = 0x4010_0000
+    let program: [UInt32] = [
+        0xF81F_0FE1, // str x1, [sp, #-16]!
+        0xF841_07E2, // ldr x2, [sp], #16
+        0xB85F_C0A3, // ldur w3, [x5, #-4]
+        0xF81F_40A4, // stur x4, [x5, #-12]
+        0xB840_4CA6, // ldr w6, [x5, #4]!
+        0xB81F_84A7, // str w7, [x5], #-8
+        0xF801_0CA5, // str x5, [x5, #16]!
+    ]
+    for word in program { #expect(DecodedInstruction.decode(word).operation != .generic) }
+    #expect(DecodedInstruction.decode(0xF840_84A5).operation == .generic) // ldr x5, [x5], #8
+    #expect(DecodedInstruction.decode(0xF840_08A1).operation == .generic) // ldtr x1, [x5]
+    for pass in ["cold", "cached"] {
+        rig.write32(data + 0x3C, 0x1111_2222)
+        rig.write32(data + 0x44, 0x3333_4444)
+        rig.cpu.regs[31] = data + 0x100
+        rig.cpu.regs[1] = 0xAAAA_BBBB_CCCC_DDDD
+        rig.cpu.regs[4] = 0x0102_0304_0506_0708
+        rig.cpu.regs[5] = data + 0x40
+        rig.cpu.regs[7] = 0xFFFF_FFFF_DEAD_BEEF
+        for r in [2, 3, 6] { rig.cpu.regs[r] = 0xDEAD }
+        #expect(rig.execute(program) == .budgetExhausted, "\(pass)")
+        #expect(rig.read64(data + 0xF0) == 0xAAAA_BBBB_CCCC_DDDD, "\(pass)")
+        #expect(rig.cpu.regs[2] == 0xAAAA_BBBB_CCCC_DDDD, "\(pass)")
+        #expect(rig.cpu.regs[31] == data + 0x100, "\(pass)")
+        #expect(rig.cpu.regs[3] == 0x1111_2222, "\(pass)")
+        #expect(rig.read64(data + 0x34) == 0x0102_0304_0506_0708, "\(pass)")
+        #expect(rig.cpu.regs[6] == 0x3333_4444, "\(pass)")
+        #expect(rig.read32(data + 0x44) == 0xDEAD_BEEF, "\(pass)")
+        #expect(rig.read64(data + 0x4C) == data + 0x3C, "\(pass)")
+        #expect(rig.cpu.regs[5] == data + 0x4C, "\(pass)")
+        #expect(rig.lastSyndrome == nil, "\(pass)")
+    }
+}
+
+/// A faulting pre-index access takes the data abort and leaves the base register as it was.
+@Test func aFaultingWritebackAccessDoesNotWriteBack() {
+    let rig = MemoryTestRig()
+    rig.cpu.regs[5] = 0x1_0000_0000 // no RAM and no device: a synchronous external abort
+    rig.execute([0xB840_4CA6]) // ldr w6, [x5, #4]!
+    #expect(rig.lastSyndrome != nil)
+    #expect(rig.cpu.regs[5] == 0x1_0000_0000)
+}
