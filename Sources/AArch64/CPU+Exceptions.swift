@@ -46,7 +46,10 @@ extension CPU {
             enterException(vectorOffset: ExceptionVector.fiq, returnAddress: pc, savedPSTATE: pstate)
         } else if pending & InterruptSignals.irq != 0, daif & 0x80 == 0 {
             enterException(vectorOffset: ExceptionVector.irq, returnAddress: pc, savedPSTATE: pstate)
+        } else {
+            return
         }
+        interruptPath.begin(stackPointer: regs[31])
     }
 
     /// SVC, HVC, SMC, BRK, HLT, DCPS (Arm ARM C4.1.66, "Exception generation").
@@ -84,6 +87,7 @@ extension CPU {
     /// SPSR_EL1.IL set. A legal return with SPSR.IL set is treated the same way.
     func executeExceptionReturn() {
         if el == 0 { return undefined() }
+        interruptPath.recording = false
         let spsr = sys.spsr
         let target = sys.elr
         exclusiveOpen = false

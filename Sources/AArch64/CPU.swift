@@ -64,6 +64,8 @@ public final class CPU {
     public private(set) var group = CPUGroup()
     /// Decoded forms of recently executed instructions (see `DecodedInstruction`).
     let decodeCache = DecodeCache()
+    /// The blocks the last interrupt handler entered (see `prefetchInterruptPath`).
+    var interruptPath = InterruptPath()
 
     /// The virtual timer and counter, reached without an exit (nil: those registers UNDEF).
     /// Strong references: the devices never point back at the CPU, and a weak load on every
@@ -113,6 +115,7 @@ public final class CPU {
     deinit {
         regs.deallocate()
         vregs.deallocate()
+        interruptPath.entries.deallocate()
     }
 
     /// Moves this vCPU into `group`, the set of vCPUs of its VM: the Machine calls it once per
@@ -201,6 +204,7 @@ public final class CPU {
         outer: while remaining > 0 {
             if signals.pending != 0, let exit = serviceSignals() { return exit }
             var instructionPC = pc
+            if interruptPath.recording { interruptPath.record(instructionPC) }
             if (instructionPC & ~0xFFC) | UInt64(truncatingIfNeeded: el) << 2 != translations.fetchPageTag {
                 // Not in the cached page: fetch through the MMU (may fault, or be MMIO).
                 currentInstructionPC = instructionPC

@@ -40,6 +40,8 @@ final class VCPU: @unchecked Sendable {
     private var warmedDeadline: UInt64 = 0
     /// How many deadlines this vCPU prepared for (`warmUpRaisePath`), for the statistics.
     private var raisePathWarmUps: UInt64 = 0
+    /// When `refreshInterruptPath` last prefetched.
+    private var lastPathRefresh: UInt64 = 0
 
     /// How late a timed sleep of this thread has been waking, smoothed (ns); see `wakeMargin`.
     private var oversleep: UInt64 = 100_000
@@ -241,6 +243,7 @@ extension VCPU {
             return
         }
         let remaining = deadline - now
+        if remaining < Self.pathRefreshHorizon { refreshInterruptPath(now: now) }
         if remaining < Self.warmUpLead { warmUpRaisePath(for: deadline) }
         guard remaining < Self.slicingHorizon else {
             nextSlice = Self.sliceInstructions
@@ -261,6 +264,19 @@ extension VCPU {
         guard elapsed >= 1_000, elapsed < Self.slicingHorizon, executed > 0 else { return }
         let sample = max(1, executed * 1_000 / elapsed)
         instructionsPerMicrosecond = instructionsPerMicrosecond - instructionsPerMicrosecond / 4 + sample / 4
+    }
+
+    /// Within `pathRefreshHorizon` of a deadline, every `pathRefreshPeriod`: prefetches what
+    /// the guest's last interrupt handler touched (`CPU.prefetchInterruptPath`), so that it
+    /// finds its code, decode-cache entries and stack in the caches when the interrupt comes.
+    /// Measured with every other deadline refreshed, so that both halves share the host's
+    /// phase (micro-bench `timer_10ms` recording each iteration, 4 runs): median latency
+    /// 20.4 → 16.2, 12.1 → 10.4, 12.0 → 10.2 and 20.9 → 18.5 µs. About 100 prefetches, a
+    /// fraction of a microsecond once the lines are warm.
+    func refreshInterruptPath(now: UInt64) {
+        guard now &- lastPathRefresh >= Self.pathRefreshPeriod else { return }
+        lastPathRefresh = now
+        cpu.prefetchInterruptPath()
     }
 
     /// Runs the raise path once, shortly before `deadline`, while nothing changes yet: the

@@ -50,6 +50,14 @@ static inline uint64_t chc_cycle_counter_unordered(void) {
 #endif
 }
 
+/// Asks the host CPU to bring `length` bytes at `p` into its caches, one prefetch per 64-byte
+/// line (the other host intrinsic Swift lacks; see `CPU.prefetchInterruptPath`). A prefetch
+/// never faults and has no architectural effect.
+static inline void chc_prefetch_range(const void *p, uint64_t length) {
+    const char *bytes = (const char *)p;
+    for (uint64_t i = 0; i < length; i += 64) __builtin_prefetch(bytes + i, 0, 3);
+}
+
 /// Waits for every earlier instruction of this thread to complete before later ones start,
 /// as far as the cycle counter is concerned (LFENCE; ISB on an Arm host): the guest's ISB
 /// executes it, so a guest counter read after an ISB (`chc_cycle_counter_unordered`) is
