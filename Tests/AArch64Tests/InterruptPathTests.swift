@@ -3,15 +3,13 @@ import Testing
 @testable import AArch64
 
 @Suite struct InterruptPathTests {
-    typealias Rig = SystemTestRig
-
     /// IRQ entry starts a record with the handler's stack pointer; each block the handler
     /// enters (the vector, then a handler in another page) is recorded; ERET ends the record.
     @Test func anIRQHandlersBlocksAreRecordedUntilERET() {
-        let rig = Rig()
+        let rig = SystemTestRig()
         let cpu = rig.cpu
-        let handler = Rig.vectors + 0x2000
-        let vector = Rig.vectors + 0x280
+        let handler = SystemTestRig.vectors + 0x2000
+        let vector = SystemTestRig.vectors + 0x280
         rig.place([0x1400_0000 | UInt32((handler - vector) / 4)], at: vector) // b handler
         rig.place([A64.nop, A64.eret], at: handler)
         rig.place([A64.nop, A64.nop])
@@ -29,19 +27,19 @@ import Testing
     /// SP of 0 or at a page boundary), and leaves the architectural state alone.
     @Test(arguments: [UInt64(0), 0x4001_0000, 0x4000_1000, 0xFFFF_FFFF_FFFF_FFF0])
     func prefetchingTheRecordChangesNoState(stackPointer: UInt64) {
-        let rig = Rig()
+        let rig = SystemTestRig()
         let cpu = rig.cpu
         rig.place([A64.nop, A64.nop])
         _ = cpu.run(budget: 2) // fills a TLB entry for the code page
         cpu.interruptPath.begin(stackPointer: stackPointer)
-        for pc: UInt64 in [Rig.code, Rig.code + 0xFFC, 0xDEAD_BEEF_0000, 0xFFFF_FFFF_FFFF_FFFC] {
+        for pc: UInt64 in [SystemTestRig.code, SystemTestRig.code + 0xFFC, 0xDEAD_BEEF_0000, 0xFFFF_FFFF_FFFF_FFFC] {
             cpu.interruptPath.record(pc)
         }
         cpu.interruptPath.recording = false
-        let before = (cpu.pc, cpu.pstate, (0..<34).map { cpu.regs[$0] }, rig.word(at: Rig.code))
+        let before = (cpu.pc, cpu.pstate, (0..<34).map { cpu.regs[$0] }, rig.word(at: SystemTestRig.code))
         cpu.prefetchInterruptPath()
         #expect(cpu.pc == before.0 && cpu.pstate == before.1)
         #expect((0..<34).map { cpu.regs[$0] } == before.2)
-        #expect(rig.word(at: Rig.code) == before.3)
+        #expect(rig.word(at: SystemTestRig.code) == before.3)
     }
 }
