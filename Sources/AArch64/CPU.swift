@@ -392,6 +392,25 @@ public final class CPU {
                     let table = UnsafeRawPointer(slot).loadUnaligned(
                         fromByteOffset: MemoryLayout<DecodedInstruction>.offset(of: \.rd) ?? 5, as: UInt16.self)
                     if (table &>> UInt16(truncatingIfNeeded: nzcv &>> 28)) & 1 != 0 { target = instructionPC &+ imm() }
+                case .conditionalSelect:
+                    let i = imm()
+                    var result: UInt64
+                    if (i &>> UInt64(truncatingIfNeeded: nzcv &>> 28)) & 1 != 0 {
+                        result = r[rn()]
+                    } else {
+                        result = (r[rm()] ^ (0 &- ((i &>> 16) & 1))) &+ ((i &>> 17) & 1)
+                    }
+                    r[rd()] = i & (1 << 18) != 0 ? result : result & 0xFFFF_FFFF
+                case .conditionalCompare:
+                    let i = imm()
+                    if (i &>> UInt64(truncatingIfNeeded: nzcv &>> 28)) & 1 == 0 {
+                        nzcv = UInt32(truncatingIfNeeded: (i &>> 16) & 0xF) << 28
+                    } else {
+                        let operand2 = i & (1 << 22) != 0 ? (i &>> 24) & 31 : r[rm()]
+                        let is64 = i & (1 << 21) != 0
+                        nzcv = i & (1 << 20) != 0 ? subtractWithFlags(r[rn()], operand2, is64: is64).nzcv
+                                                  : addWithFlags(r[rn()], operand2, is64: is64).nzcv
+                    }
                 case .compareBranchZero:
                     if r[rn()] &<< UInt64(rm()) == 0 { target = instructionPC &+ imm() }
                 case .compareBranchNonZero:

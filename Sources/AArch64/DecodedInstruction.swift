@@ -31,6 +31,13 @@ enum FastOperation: UInt8 {
     case branch, branchLink
     /// B.cond: rd:rn is the 16-entry truth table of the condition indexed by NZCV.
     case branchConditional
+    /// CSEL, CSINC, CSINV, CSNEG: Rd = cond ? Rn : Rm (inverted if imm bit 16, plus one if
+    /// bit 17); imm bits 15:0 are the condition's truth table, bit 18 says 64-bit.
+    case conditionalSelect
+    /// CCMP, CCMN: NZCV = cond ? flags of Rn - op2 (Rn + op2 if imm bit 20 is clear) : the
+    /// immediate NZCV in imm bits 19:16; op2 is Rm, or imm bits 28:24 when bit 22 is set;
+    /// bits 15:0 are the truth table, bit 21 says 64-bit.
+    case conditionalCompare
     /// CBZ/CBNZ: compares Rn << rm (rm is 32 for a W register) with zero.
     case compareBranchZero, compareBranchNonZero
     /// TBZ/TBNZ: tests bit rm of Rn.
@@ -270,6 +277,25 @@ extension DecodedInstruction {
             case 2: d.operation = is64 ? .subtractRegister64 : .subtractRegister32
             default: d.operation = is64 ? .subtractRegisterFlags64 : .subtractRegisterFlags32
             }
+        // CSEL, CSINC, CSINV, CSNEG: sf op 0 11010100 Rm cond 0 o2 Rn Rd.
+        case 0b0_0_0_11010, 0b0_1_0_11010, 0b1_0_0_11010, 0b1_1_0_11010:
+            guard (raw >> 21) & 7 == 0b100, raw & (1 << 11) == 0 else { return d }
+            d.rd = destination(r0)
+            d.rn = source(r5)
+            d.rm = source(r16)
+            d.imm = Int64(conditionTable((raw >> 12) & 0xF)) | Int64((raw >> 30) & 1) << 16
+                | Int64((raw >> 10) & 1) << 17 | Int64(raw >> 31) << 18
+            d.operation = .conditionalSelect
+        // CCMN, CCMP (register and immediate): sf op 1 11010010 Rm|imm5 cond i 0 Rn 0 nzcv.
+        case 0b0_0_1_11010, 0b0_1_1_11010, 0b1_0_1_11010, 0b1_1_1_11010:
+            guard (raw >> 21) & 7 == 0b010, raw & 0x410 == 0 else { return d }
+            let immediateForm = (raw >> 11) & 1
+            d.rn = source(r5)
+            d.rm = source(r16)
+            d.imm = Int64(conditionTable((raw >> 12) & 0xF)) | Int64(raw & 0xF) << 16
+                | Int64((raw >> 30) & 1) << 20 | Int64(raw >> 31) << 21 | Int64(immediateForm) << 22
+                | Int64(r16) << 24
+            d.operation = .conditionalCompare
         // CBZ/CBNZ: sf 011010 op imm19 Rt.
         case 0b0_011010_0, 0b0_011010_1, 0b1_011010_0, 0b1_011010_1:
             d.rn = source(r0)

@@ -265,3 +265,38 @@ func loadFromAMisalignedStackPointerStillChecksSCTLRSA(_ load: UInt32) {
     #expect(rig.lastSyndrome != nil)
     #expect(rig.cpu.regs[5] == 0x1_0000_0000)
 }
+
+/// CSEL, CSINC, CSINV, CSNEG (and CSET) and CCMP/CCMN, register and immediate, W and X, run
+/// from the decode cache. Expected values are worked out by hand.
+@Test func conditionalSelectAndCompareFromTheCache() {
+    let rig = MemoryTestRig()
+    let program: [UInt32] = [
+        0xEB02_003F, // cmp x1, x2                   3 - 7: N
+        0x9A82_B023, // csel x3, x1, x2, lt          taken: 3
+        0x1A82_A424, // csinc w4, w1, w2, ge         not: 7 + 1
+        0xDA82_A025, // csinv x5, x1, x2, ge         not: ~7
+        0x5A82_0426, // csneg w6, w1, w2, eq         not: -7 in 32 bits
+        0x9A9F_A7E7, // cset x7, lt                  1
+        0xFA45_1822, // ccmp x1, #5, #0b0010, ne     compares: 3 - 5, N
+        0x9A82_2028, // csel x8, x1, x2, hs          not: 7
+        0x3A41_0048, // ccmn w2, w1, #0b1000, eq     not: NZCV = 1000
+        0x9A9F_4029, // csel x9, x1, xzr, mi         taken: 3
+    ]
+    for word in program.dropFirst() { #expect(DecodedInstruction.decode(word).operation != .generic) }
+    for pass in ["cold", "cached"] {
+        rig.cpu.regs[1] = 3
+        rig.cpu.regs[2] = 7
+        for r in 3...9 { rig.cpu.regs[r] = 0xDEAD }
+        #expect(rig.execute(program) == .budgetExhausted, "\(pass)")
+        #expect(rig.cpu.regs[3] == 3 && rig.cpu.regs[4] == 8, "\(pass)")
+        #expect(rig.cpu.regs[5] == 0xFFFF_FFFF_FFFF_FFF8 && rig.cpu.regs[6] == 0xFFFF_FFF9, "\(pass)")
+        #expect(rig.cpu.regs[7] == 1 && rig.cpu.regs[8] == 7 && rig.cpu.regs[9] == 3, "\(pass)")
+        #expect(rig.cpu.nzcv == 0x8000_0000, "\(pass)")
+    }
+    // CCMN when the condition holds: the flags of W2 + W1 = 1 + 0xFFFF_FFFF, Z and C.
+    rig.cpu.regs[1] = 0xFFFF_FFFF
+    rig.cpu.regs[2] = 1
+    rig.cpu.nzcv = 0x4000_0000
+    rig.execute([0x3A41_0048]) // ccmn w2, w1, #0b1000, eq
+    #expect(rig.cpu.nzcv == 0x6000_0000)
+}
