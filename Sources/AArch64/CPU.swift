@@ -427,6 +427,13 @@ public final class CPU {
                     pc = r[rn()]
                     r[30] = next()
                     continue outer
+                case .exceptionReturn:
+                    // Changes EL, SP and PC (or takes an exception): always leaves the block.
+                    currentInstructionPC = instructionPC
+                    pc = next()
+                    executeExceptionReturn()
+                    if exitRequested, let exit = pendingExit { pendingExit = nil; return exit }
+                    continue outer
                 case .load64, .load32, .store64, .store32, .loadNarrow, .storeNarrow,
                      .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32,
                      .loadWriteback64, .loadWriteback32, .storeWriteback64, .storeWriteback32:

@@ -44,6 +44,8 @@ enum FastOperation: UInt8 {
     case testBranchZero, testBranchNonZero
     /// BR/RET, BLR.
     case branchRegister, branchLinkRegister
+    /// ERET: the end of every exception handler, interrupts included.
+    case exceptionReturn
     /// LDR/STR (unsigned offset) of X and W registers (an SP base that is not 16-byte aligned
     /// goes through the full decoder, which checks SCTLR_EL1.SA).
     case load64, load32, store64, store32
@@ -396,6 +398,10 @@ extension DecodedInstruction {
         }
         if d.operation != .generic { return d }
 
+        if raw == 0xD69F_03E0 { // ERET
+            d.operation = .exceptionReturn
+            return d
+        }
         if raw == 0xD503_201F || raw == 0xD503_203F { // NOP, YIELD
             d.operation = .nop
             return d

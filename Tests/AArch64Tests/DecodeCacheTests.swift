@@ -167,6 +167,7 @@ func loadFromAMisalignedStackPointerStillChecksSCTLRSA(_ load: UInt32) {
     #expect(DecodedInstruction.decode(0xD503_3BBF).operation == .memoryBarrier)
     #expect(DecodedInstruction.decode(0xD503_3FDF).operation == .instructionBarrier)
     #expect(DecodedInstruction.decode(0xD503_305F).operation == .generic) // clrex
+    #expect(DecodedInstruction.decode(0xD69F_03E0).operation == .exceptionReturn) // eret
 }
 
 /// LDR/STR (register offset) of X and W registers run from the decode cache with every extend
