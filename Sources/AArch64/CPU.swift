@@ -436,7 +436,8 @@ public final class CPU {
                     continue outer
                 case .load64, .load32, .store64, .store32, .loadNarrow, .storeNarrow,
                      .loadRegisterOffset64, .loadRegisterOffset32, .storeRegisterOffset64, .storeRegisterOffset32,
-                     .loadWriteback64, .loadWriteback32, .storeWriteback64, .storeWriteback32:
+                     .loadWriteback64, .loadWriteback32, .storeWriteback64, .storeWriteback32,
+                     .loadNarrowWriteback, .storeNarrowWriteback:
                     // A fault takes a data abort, which needs the PCs and moves the PC.
                     currentInstructionPC = instructionPC
                     pc = next()
@@ -459,7 +460,7 @@ public final class CPU {
                         default: extended = index                                                        // LSL, SXTX
                         }
                         address = base &+ (extended &<< (i & 0xFF))
-                    } else if operation.hasWriteback && rm() == 2 {
+                    } else if operation.hasWriteback && rm() & 0x10 != 0 {
                         address = base // post-index
                     } else {
                         address = base &+ imm()
@@ -476,12 +477,12 @@ public final class CPU {
                         completed = value != nil
                     case .store64, .storeRegisterOffset64, .storeWriteback64:
                         completed = writeMemory(address, size: 8, r[rd()])
-                    case .loadNarrow:
-                        let value = readMemory(address, size: Int(rm()))
+                    case .loadNarrow, .loadNarrowWriteback:
+                        let value = readMemory(address, size: Int(rm() & 0xF))
                         if let value { r[rd()] = value }
                         completed = value != nil
-                    case .storeNarrow:
-                        completed = writeMemory(address, size: Int(rm()), r[rd()])
+                    case .storeNarrow, .storeNarrowWriteback:
+                        completed = writeMemory(address, size: Int(rm() & 0xF), r[rd()])
                     default:
                         completed = writeMemory(address, size: 4, r[rd()])
                     }

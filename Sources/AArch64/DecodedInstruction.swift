@@ -55,11 +55,14 @@ enum FastOperation: UInt8 {
     /// the shift amount in imm bits 7:0 and the extend option (UXTW, LSL, SXTW, SXTX) in bits
     /// 10:8. C array indexing, `ldr x4, [x4, x7, lsl #3]` in a vector table, for instance.
     case loadRegisterOffset64, loadRegisterOffset32, storeRegisterOffset64, storeRegisterOffset32
-    /// LDR/STR (immediate, pre- or post-index) of X and W registers: the signed imm9 in imm, 1
-    /// (pre-index) or 2 (post-index) in rm; Rn|SP is written back after the access. A load
-    /// into its own base register (CONSTRAINED UNPREDICTABLE) stays with the full decoder.
-    /// (LDUR/STUR, the unscaled offset without writeback, are the plain forms above.)
+    /// LDR/STR (immediate, pre- or post-index) of X and W registers, and LDRB/LDRH/STRB/STRH
+    /// (the narrow forms: the access size in rm bits 3:0): the signed imm9 in imm, post-index
+    /// when rm bit 4 is set; Rn|SP is written back after the access. A load into its own base
+    /// register (CONSTRAINED UNPREDICTABLE) stays with the full decoder. (LDUR/STUR and the
+    /// narrow LDURB/LDURH/STURB/STURH, the unscaled offsets without writeback, are the plain
+    /// forms above.)
     case loadWriteback64, loadWriteback32, storeWriteback64, storeWriteback32
+    case loadNarrowWriteback, storeNarrowWriteback
     /// AND/ORR/EOR/ANDS (immediate), the bitmask immediate decoded into imm.
     case andImmediate, orrImmediate64, orrImmediate32, eorImmediate64, eorImmediate32
     case andsImmediate64, andsImmediate32
@@ -88,7 +91,8 @@ extension FastOperation {
     @inline(__always)
     var hasWriteback: Bool {
         switch self {
-        case .loadWriteback64, .loadWriteback32, .storeWriteback64, .storeWriteback32: true
+        case .loadWriteback64, .loadWriteback32, .storeWriteback64, .storeWriteback32,
+             .loadNarrowWriteback, .storeNarrowWriteback: true
         default: false
         }
     }
@@ -353,24 +357,33 @@ extension DecodedInstruction {
             d.rm = UInt8(size)
             d.imm = Int64((raw >> 10) & 0xFFF) * size
             transfer(opc: opc, load: .loadNarrow, store: .storeNarrow)
-        // LDUR/STUR, LDR/STR (immediate, post- and pre-index), W and X: 1x 111 0 00 0x 0 imm9
-        // idx Rn Rt, idx 00 unscaled, 01 post-index, 11 pre-index (10, unprivileged, stays with
-        // the full decoder).
-        // (A `where` clause binds only to the pattern it follows: both patterns carry one.)
-        case 0b10_111_0_00 where raw & (1 << 21) == 0, 0b11_111_0_00 where raw & (1 << 21) == 0:
+        // LDUR/STUR, LDR/STR (immediate, post- and pre-index), any size: ss 111 0 00 0x 0 imm9
+        // idx Rn Rt, idx 00 unscaled, 01 post-index, 11 pre-index (10, unprivileged, and the
+        // sign-extending loads, opc 1x, stay with the full decoder).
+        // (A `where` clause binds only to the pattern it follows: each pattern carries one.)
+        case 0b00_111_0_00 where raw & (1 << 21) == 0, 0b01_111_0_00 where raw & (1 << 21) == 0,
+             0b10_111_0_00 where raw & (1 << 21) == 0, 0b11_111_0_00 where raw & (1 << 21) == 0:
             let opc = (raw >> 22) & 3
             let index = (raw >> 10) & 3
             guard opc < 2, index != 0b10 else { return d }
-            let is64 = raw & (1 << 30) != 0
+            let size = UInt8(1) << UInt8(raw >> 30)
             d.rn = r5
             d.imm = Int64(Int32(bitPattern: raw << 11) >> 23)
-            if index == 0b00 {
-                transfer(opc: opc, load: is64 ? .load64 : .load32, store: is64 ? .store64 : .store32)
-            } else {
+            if index != 0b00 {
                 if opc == 1 && r0 == r5 && r5 != 31 { return d }
-                d.rm = index == 0b11 ? 1 : 2
-                transfer(opc: opc, load: is64 ? .loadWriteback64 : .loadWriteback32,
-                         store: is64 ? .storeWriteback64 : .storeWriteback32)
+                if index == 0b01 { d.rm = 0x10 } // post-index
+            }
+            switch (size, index == 0b00) {
+            case (8, true): transfer(opc: opc, load: .load64, store: .store64)
+            case (4, true): transfer(opc: opc, load: .load32, store: .store32)
+            case (8, false): transfer(opc: opc, load: .loadWriteback64, store: .storeWriteback64)
+            case (4, false): transfer(opc: opc, load: .loadWriteback32, store: .storeWriteback32)
+            case (_, true):
+                d.rm = size
+                transfer(opc: opc, load: .loadNarrow, store: .storeNarrow)
+            default:
+                d.rm |= size
+                transfer(opc: opc, load: .loadNarrowWriteback, store: .storeNarrowWriteback)
             }
         // LDR/STR (register offset), W and X: 1x 111 0 00 0x 1 Rm option S 10 Rn Rt; an option
         // without bit 1 is UNDEFINED and stays with the full decoder.

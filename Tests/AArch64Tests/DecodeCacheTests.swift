@@ -301,3 +301,34 @@ func loadFromAMisalignedStackPointerStillChecksSCTLRSA(_ load: UInt32) {
     rig.execute([0x3A41_0048]) // ccmn w2, w1, #0b1000, eq
     #expect(rig.cpu.nzcv == 0x6000_0000)
 }
+
+/// Byte and halfword loads and stores with an unscaled offset or writeback run from the
+/// decode cache (a C memset is `strb w1, [x3], #1` in a loop); the sign-extending loads and a
+/// load into its own base register stay with the full decoder.
+@Test func narrowUnscaledAndWritebackLoadsAndStoresFromTheCache() {
+    let rig = MemoryTestRig()
+    let data: UInt64 = 0x4010_0000
+    let program: [UInt32] = [
+        0x3800_1461, // strb w1, [x3], #1      data+0x10, then x3 = data+0x11
+        0x385F_FC62, // ldrb w2, [x3, #-1]!    data+0x10, x3 = data+0x10
+        0x7840_2064, // ldurh w4, [x3, #2]     data+0x12
+        0x381F_D061, // sturb w1, [x3, #-3]    data+0x0D
+        0x7800_4C61, // strh w1, [x3, #4]!     data+0x14, x3 = data+0x14
+    ]
+    for word in program { #expect(DecodedInstruction.decode(word).operation != .generic) }
+    #expect(DecodedInstruction.decode(0x3840_1463).operation == .generic) // ldrb w3, [x3], #1
+    #expect(DecodedInstruction.decode(0x38C0_1C65).operation == .generic) // ldrsb w5, [x3, #1]!
+    for pass in ["cold", "cached"] {
+        rig.write64(data + 0x08, 0)
+        rig.write64(data + 0x10, 0xBEEF_0000)
+        rig.cpu.regs[1] = 0x1234_56AB
+        rig.cpu.regs[3] = data + 0x10
+        for r in [2, 4] { rig.cpu.regs[r] = 0xDEAD }
+        #expect(rig.execute(program) == .budgetExhausted, "\(pass)")
+        #expect(rig.cpu.regs[2] == 0xAB && rig.cpu.regs[4] == 0xBEEF, "\(pass)")
+        #expect(rig.read32(data + 0x10) == 0xBEEF_00AB, "\(pass)")
+        #expect(rig.read32(data + 0x14) == 0x56AB, "\(pass)")
+        #expect(rig.read64(data + 0x08) == 0x0000_AB00_0000_0000, "\(pass)") // byte 5
+        #expect(rig.cpu.regs[3] == data + 0x14, "\(pass)")
+    }
+}
