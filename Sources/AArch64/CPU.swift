@@ -401,6 +401,14 @@ public final class CPU {
                         result = (r[rm()] ^ (0 &- ((i &>> 16) & 1))) &+ ((i &>> 17) & 1)
                     }
                     r[rd()] = i & (1 << 18) != 0 ? result : result & 0xFFFF_FFFF
+                case .reverseBytes64:
+                    r[rd()] = r[rn()].byteSwapped
+                case .reverseBytes32:
+                    r[rd()] = UInt64(UInt32(truncatingIfNeeded: r[rn()]).byteSwapped)
+                case .countLeadingZeros64:
+                    r[rd()] = UInt64(r[rn()].leadingZeroBitCount)
+                case .countLeadingZeros32:
+                    r[rd()] = UInt64(UInt32(truncatingIfNeeded: r[rn()]).leadingZeroBitCount)
                 case .conditionalCompare:
                     let i = imm()
                     if (i &>> UInt64(truncatingIfNeeded: nzcv &>> 28)) & 1 == 0 {

@@ -38,6 +38,10 @@ enum FastOperation: UInt8 {
     /// immediate NZCV in imm bits 19:16; op2 is Rm, or imm bits 28:24 when bit 22 is set;
     /// bits 15:0 are the truth table, bit 21 says 64-bit.
     case conditionalCompare
+    /// REV of an X or a W register (byte order: device trees and network data are big-endian).
+    case reverseBytes64, reverseBytes32
+    /// CLZ of an X or a W register.
+    case countLeadingZeros64, countLeadingZeros32
     /// CBZ/CBNZ: compares Rn << rm (rm is 32 for a W register) with zero.
     case compareBranchZero, compareBranchNonZero
     /// TBZ/TBNZ: tests bit rm of Rn.
@@ -284,7 +288,23 @@ extension DecodedInstruction {
             default: d.operation = is64 ? .subtractRegisterFlags64 : .subtractRegisterFlags32
             }
         // CSEL, CSINC, CSINV, CSNEG: sf op 0 11010100 Rm cond 0 o2 Rn Rd.
+        // (Data-processing, 1 source, shares the top byte: sf 1 0 11010110 00000 opcode Rn Rd;
+        // REV and CLZ have fast forms.)
         case 0b0_0_0_11010, 0b0_1_0_11010, 0b1_0_0_11010, 0b1_1_0_11010:
+            if (raw >> 21) & 7 == 0b110 && raw & (1 << 30) != 0 {
+                guard (raw >> 16) & 31 == 0 else { return d }
+                let is64 = raw >> 31 != 0
+                d.rd = destination(r0)
+                d.rn = source(r5)
+                switch ((raw >> 10) & 0x3F, is64) {
+                case (0b000011, true): d.operation = .reverseBytes64
+                case (0b000010, false): d.operation = .reverseBytes32
+                case (0b000100, true): d.operation = .countLeadingZeros64
+                case (0b000100, false): d.operation = .countLeadingZeros32
+                default: break
+                }
+                return d
+            }
             guard (raw >> 21) & 7 == 0b100, raw & (1 << 11) == 0 else { return d }
             d.rd = destination(r0)
             d.rn = source(r5)

@@ -332,3 +332,27 @@ func loadFromAMisalignedStackPointerStillChecksSCTLRSA(_ load: UInt32) {
         #expect(rig.cpu.regs[3] == data + 0x14, "\(pass)")
     }
 }
+
+/// REV and CLZ of X and W registers run from the decode cache; REV32, REV16 and RBIT stay with
+/// the full decoder. Expected values are worked out by hand.
+@Test func byteReverseAndCountLeadingZerosFromTheCache() {
+    let rig = MemoryTestRig()
+    let program: [UInt32] = [
+        0xDAC0_0C41, // rev x1, x2
+        0x5AC0_0843, // rev w3, w2
+        0xDAC0_10A4, // clz x4, x5
+        0x5AC0_10A6, // clz w6, w5
+    ]
+    for word in program { #expect(DecodedInstruction.decode(word).operation != .generic) }
+    for word: UInt32 in [0xDAC0_0847, 0x5AC0_0448, 0xDAC0_0049] { // rev32, rev16, rbit
+        #expect(DecodedInstruction.decode(word).operation == .generic)
+    }
+    for pass in ["cold", "cached"] {
+        rig.cpu.regs[2] = 0x0102_0304_0506_0708
+        rig.cpu.regs[5] = 0x0000_0000_0000_F000 // X: 48 leading zeros; W: 16
+        #expect(rig.execute(program) == .budgetExhausted, "\(pass)")
+        #expect(rig.cpu.regs[1] == 0x0807_0605_0403_0201, "\(pass)")
+        #expect(rig.cpu.regs[3] == 0x0807_0605, "\(pass)")
+        #expect(rig.cpu.regs[4] == 48 && rig.cpu.regs[6] == 16, "\(pass)")
+    }
+}
