@@ -243,7 +243,9 @@ extension VCPU {
             return
         }
         let remaining = deadline - now
-        if remaining < Self.pathRefreshHorizon { refreshInterruptPath(now: now) }
+        // Not in the last stretch, where the raise path's warm-up runs and a prefetch (whose
+        // TLB checks are loads) could hold up noticing the deadline.
+        if remaining < Self.pathRefreshHorizon && remaining > Self.warmUpLead { refreshInterruptPath(now: now) }
         if remaining < Self.warmUpLead { warmUpRaisePath(for: deadline) }
         guard remaining < Self.slicingHorizon else {
             nextSlice = Self.sliceInstructions
