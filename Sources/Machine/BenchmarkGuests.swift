@@ -61,12 +61,25 @@ public enum BenchmarkGuest {
     /// masked until ISTATUS, then print "lateness_ns N" — how long after CVAL the vCPU ran again.
     public static func wakeLateness(gic: VMConfiguration.GICVersion, samples: UInt64,
                                     periodMicroseconds: UInt64) -> [UInt8] {
+        timerRounds(gic: gic, samples: samples, periodMicroseconds: periodMicroseconds, takesInterrupt: false)
+    }
+
+    /// `samples` rounds of: arm the virtual timer `periodMicroseconds` ahead and spin (YIELD)
+    /// until the interrupt handler — ICC_IAR1, mask the timer, ICC_EOIR1, ERET — has run, then
+    /// print "lateness_ns N": how long after CVAL the spinning loop saw it. What kvm-unit-tests'
+    /// micro-bench `timer_10ms` measures (GICv3 only: the handler uses the ICC registers).
+    public static func interruptLatency(samples: UInt64, periodMicroseconds: UInt64) -> [UInt8] {
+        timerRounds(gic: .v3, samples: samples, periodMicroseconds: periodMicroseconds, takesInterrupt: true)
+    }
+
+    private static func timerRounds(gic: VMConfiguration.GICVersion, samples: UInt64,
+                                    periodMicroseconds: UInt64, takesInterrupt: Bool) -> [UInt8] {
         var a = A64Assembler()
-        let start = a.label(), handler = a.label(), off = a.label(), puts = a.label()
+        let start = a.label(), handler = a.label(), irq = a.label(), off = a.label(), puts = a.label()
         let printDecimal = a.label(), round = a.label(), wait = a.label(), name = a.label(), newline = a.label()
         a.emitImageHeader(entry: start)
-        let vectors = a.emitVectorTable(sync: handler, irq: handler)
-        let uart = 24, frequency = 19, remaining = 20, period = 22
+        let vectors = a.emitVectorTable(sync: handler, irq: takesInterrupt ? irq : handler)
+        let uart = 24, frequency = 19, remaining = 20, period = 22, handled = 28
         a.bind(start)
         a.adr(0, vectors)
         a.msr(A64Assembler.vbarEL1, 0)
@@ -79,18 +92,25 @@ public enum BenchmarkGuest {
         a.mov(1, 1_000_000)
         a.udiv(period, period, 1)
         a.mov(remaining, samples)
+        if takesInterrupt { a.msrDAIFClr(0b0010) } // IRQs unmasked
         a.bind(round)
+        a.mov(handled, 0)
         a.mrs(1, SystemRegister.CNTVCT_EL0.encoding)
         a.add(26, 1, period)                          // x26 = CVAL
         a.msr(SystemRegister.CNTV_CVAL_EL0.encoding, 26)
         a.mov(3, 1)
         a.msr(SystemRegister.CNTV_CTL_EL0.encoding, 3)
         a.bind(wait)
-        a.wfi()
-        a.mrs(4, SystemRegister.CNTV_CTL_EL0.encoding)
-        a.mov(6, 4)
-        a.and(4, 4, 6)                                // ISTATUS
-        a.cbz(4, wait)
+        if takesInterrupt {
+            a.emit(0xD503_203F)                       // YIELD, as cpu_relax()
+            a.cbz(handled, wait)
+        } else {
+            a.wfi()
+            a.mrs(4, SystemRegister.CNTV_CTL_EL0.encoding)
+            a.mov(6, 4)
+            a.and(4, 4, 6)                            // ISTATUS
+            a.cbz(4, wait)
+        }
         a.mrs(5, SystemRegister.CNTVCT_EL0.encoding)
         a.msr(SystemRegister.CNTV_CTL_EL0.encoding, A64Assembler.xzr)
         a.sub(27, 5, 26)                              // lateness in ticks
@@ -107,6 +127,15 @@ public enum BenchmarkGuest {
         a.b(off)
         a.bind(handler)
         a.emitPowerOff(off)
+        if takesInterrupt {
+            a.bind(irq)
+            a.mrs(9, A64Assembler.iccIAR1)
+            a.mov(10, 3)                              // ENABLE | IMASK: the line drops
+            a.msr(SystemRegister.CNTV_CTL_EL0.encoding, 10)
+            a.msr(A64Assembler.iccEOIR1, 9)
+            a.mov(handled, 1)
+            a.eret()
+        }
         a.emitPuts(puts, uart: uart)
         a.emitPrintDecimal(printDecimal, uart: uart)
         a.bind(name)
