@@ -96,6 +96,9 @@ public final class CPU {
     public var trapsPhysicalCounter = false
     /// ID_AA64PFR0_EL1.GIC: whether the GICv3 system-register interface is advertised.
     public var advertisesGICv3SystemRegisters = false
+    /// Whether `run` returns `VCPUExit.idleLoop` when the guest enters a loop that only an
+    /// interrupt can leave. Off by default: a deterministic clock must see the loop spin.
+    public var reportsIdleLoops = false
     private let trailingPadding = CacheLinePadding()
 
     public init(id: Int, bus: PhysicalBus, signals: InterruptSignals = InterruptSignals()) {
@@ -385,6 +388,13 @@ public final class CPU {
                     r[rd()] = ~(imm() &<< UInt64(rm())) & 0xFFFF_FFFF
                 case .branch:
                     target = instructionPC &+ imm()
+                case .branchBackShort:
+                    target = instructionPC &+ imm()
+                    if reportsIdleLoops, signals.pending == 0,
+                       IdleLoop.isIdle(page: page, from: target, to: instructionPC) {
+                        pc = target
+                        return .idleLoop
+                    }
                 case .branchLink:
                     r[30] = next()
                     target = instructionPC &+ imm()

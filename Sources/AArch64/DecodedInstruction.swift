@@ -29,6 +29,9 @@ enum FastOperation: UInt8 {
     case moveZero, moveNot64, moveNot32
     /// B, BL: PC = this instruction + imm.
     case branch, branchLink
+    /// B back by at most `IdleLoop.longestLoopBytes` (or to itself): a B that may close an
+    /// idle loop (see `VCPUExit.idleLoop`), checked when it runs.
+    case branchBackShort
     /// B.cond: rd:rn is the 16-entry truth table of the condition indexed by NZCV.
     case branchConditional
     /// CSEL, CSINC, CSINV, CSNEG: Rd = cond ? Rn : Rm (inverted if imm bit 16, plus one if
@@ -460,7 +463,7 @@ extension DecodedInstruction {
         switch raw >> 26 {
         case 0b000101: // B
             d.imm = Int64(Int32(bitPattern: raw << 6) >> 4)
-            d.operation = .branch
+            d.operation = d.imm <= 0 && d.imm >= -IdleLoop.longestLoopBytes ? .branchBackShort : .branch
         case 0b100101: // BL
             d.imm = Int64(Int32(bitPattern: raw << 6) >> 4)
             d.operation = .branchLink

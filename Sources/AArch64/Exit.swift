@@ -40,6 +40,12 @@ public enum VCPUExit: Sendable, Equatable {
     case waitForInterrupt
     /// WFE. The PC points past it.
     case waitForEvent
+    /// The guest branched back into a loop of NOPs and YIELDs (or a B to itself): with no
+    /// load, store or system-register access in it, only an interrupt can change what it does,
+    /// so the VMM may let the vCPU wait for one like WFI instead of burning a host core (a
+    /// kvm-unit-tests secondary's `while (true) cpu_relax();`, a firmware's `b .`). The PC
+    /// points at the loop's first instruction. Reported only when `CPU.reportsIdleLoops`.
+    case idleLoop
     /// The instruction budget given to `run` is spent.
     case budgetExhausted
     /// Someone asked the vCPU to stop (`InterruptSignals.kick`): a timer, another vCPU, the VMM.
