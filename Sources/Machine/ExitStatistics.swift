@@ -8,7 +8,7 @@ import AArch64
 public struct ExitStatistics: Sendable, Equatable {
     public enum Reason: Int, CaseIterable, Sendable {
         case systemRegister, hypervisorCall, secureMonitorCall, waitForInterrupt, waitForEvent
-        case budgetExhausted, kicked, halted
+        case budgetExhausted, kicked, halted, idleLoop
 
         public var name: String {
             switch self {
@@ -20,6 +20,7 @@ public struct ExitStatistics: Sendable, Equatable {
             case .budgetExhausted: return "budget"
             case .kicked: return "kick"
             case .halted: return "halt"
+            case .idleLoop: return "idle loop"
             }
         }
     }
@@ -30,6 +31,9 @@ public struct ExitStatistics: Sendable, Equatable {
     /// Timer deadlines whose raise path a vCPU warmed just before they passed (at most one
     /// warm-up per deadline).
     public internal(set) var timerWarmUps: UInt64 = 0
+    /// Idle loops (`VCPUExit.idleLoop`) after which the vCPU thread blocked, its poll window
+    /// over: the times a spinning vCPU gave its host core back.
+    public internal(set) var idleLoopWaits: UInt64 = 0
 
     public init() {}
 
@@ -47,6 +51,7 @@ public struct ExitStatistics: Sendable, Equatable {
         case .budgetExhausted: counts[Reason.budgetExhausted.rawValue] &+= 1
         case .kicked: counts[Reason.kicked.rawValue] &+= 1
         case .halted: counts[Reason.halted.rawValue] &+= 1
+        case .idleLoop: counts[Reason.idleLoop.rawValue] &+= 1
         }
     }
 
@@ -61,6 +66,7 @@ public struct ExitStatistics: Sendable, Equatable {
         for (k, v) in other.trappedRegisters { trappedRegisters[k, default: 0] &+= v }
         instructions &+= other.instructions
         timerWarmUps &+= other.timerWarmUps
+        idleLoopWaits &+= other.idleLoopWaits
     }
 
     /// A table for a person to read.
@@ -69,6 +75,7 @@ public struct ExitStatistics: Sendable, Equatable {
         for reason in Reason.allCases {
             lines.append("  \(padded(reason.name, 22)) \(counts[reason.rawValue])")
         }
+        lines.append("idle loops waited out: \(idleLoopWaits)")
         lines.append("trapped system registers:")
         if trappedRegisters.isEmpty { lines.append("  (none)") }
         for (register, count) in trappedRegisters.sorted(by: { $0.key < $1.key }) {

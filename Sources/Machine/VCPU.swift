@@ -40,6 +40,8 @@ final class VCPU: @unchecked Sendable {
     private var warmedDeadline: UInt64 = 0
     /// How many deadlines this vCPU prepared for (`warmUpRaisePath`), for the statistics.
     private var raisePathWarmUps: UInt64 = 0
+    /// See `ExitStatistics.idleLoopWaits`.
+    var idleLoopWaits: UInt64 = 0
     /// When `refreshInterruptPath` last prefetched.
     private var lastPathRefresh: UInt64 = 0
 
@@ -71,6 +73,9 @@ final class VCPU: @unchecked Sendable {
         cpu.timerDevice = timerDevice
         cpu.trapsPhysicalTimer = true
         cpu.trapsPhysicalCounter = false
+        // With the host clock an idle loop waits like WFI; a deterministic clock counts every
+        // instruction the loop retires, so there it spins as written.
+        cpu.reportsIdleLoops = vm.configuration.clock == .host
         cpu.sys.mpidr = VirtCPUTopology.mpidr(forVCPU: index)
         cpu.trapFastPath = self
     }
@@ -85,6 +90,7 @@ final class VCPU: @unchecked Sendable {
         }
         total.instructions = cpu.instructionsRetired
         total.timerWarmUps = raisePathWarmUps
+        total.idleLoopWaits = idleLoopWaits
         return total
     }
 
@@ -129,7 +135,7 @@ final class VCPU: @unchecked Sendable {
     // MARK: Exit handling
 
     /// What the run loop should do after an exit.
-    enum Next { case run, wait, powerOff, stop }
+    enum Next { case run, wait, idle, powerOff, stop }
 
     /// Handles one exit from `cpu.run`. Never traps on a guest's behalf: every guest-caused
     /// problem becomes an architectural exception or a clean stop.
@@ -145,6 +151,8 @@ final class VCPU: @unchecked Sendable {
             return firmwareCall(conduit: .smc, immediate: immediate)
         case .waitForInterrupt:
             return .wait
+        case .idleLoop:
+            return .idle
         case .waitForEvent:
             // No event stream or SEV tracking yet: WFE behaves as a hint that lets others run.
             sched_yield_hint()

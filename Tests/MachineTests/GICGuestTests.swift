@@ -32,6 +32,33 @@ struct GICGuestTests {
         #expect(result.output.contains("SGI 0 from \(vcpus) sources acknowledged \(acknowledged) times"))
     }
 
+    /// A secondary in `1: yield; yield; b 1b` takes each SGI once and leaves the loop only
+    /// through its handler. With the host clock the loop is reported and the vCPU thread
+    /// blocks in it between SGIs (they are 2 ms apart, ten poll windows); a
+    /// deterministic clock runs the loop as written.
+    @Test(arguments: [VMConfiguration.GICVersion.v2, .v3], [VMConfiguration.ClockMode.host, .deterministic])
+    func anIdleLoopWaitsForItsInterrupt(gic: VMConfiguration.GICVersion, clock: VMConfiguration.ClockMode) throws {
+        let result = try run(["gic/idle_loop.c", "gic/secondary.S", "gic/secondary.c"], gic: gic, vcpus: 2,
+                             clock: clock)
+        #expect(result.verdict == "PASS", "\(result.output)")
+        #expect(result.exit == .systemOff)
+        #expect(result.output.contains("4 SGIs woke an idle loop"))
+        if clock == .host {
+            // The loop is entered once, then once after each of the first three SGIs, and once
+            // more as `while (1) {}` after the last (at least five; the vCPU may also be sent
+            // back by a signal during a poll).
+            #expect(result.statistics.exits(.idleLoop) >= 5, "\(result.statistics.exits(.idleLoop)) idle-loop exits")
+            #expect(result.statistics.idleLoopWaits >= 4, "\(result.statistics.idleLoopWaits) waits")
+            // `armvm run --stats` shows both.
+            let report = result.statistics.report
+            #expect(report.contains("idle loop              \(result.statistics.exits(.idleLoop))\n"), "\(report)")
+            #expect(report.contains("idle loops waited out: \(result.statistics.idleLoopWaits)"), "\(report)")
+        } else {
+            #expect(result.statistics.exits(.idleLoop) == 0)
+            #expect(result.statistics.idleLoopWaits == 0)
+        }
+    }
+
     @Test(arguments: [VMConfiguration.GICVersion.v2, .v3])
     func aPPIGoesPendingActiveAndInactiveWithSplitEOI(gic: VMConfiguration.GICVersion) throws {
         let result = try run(["gic/ppi_states.c"], gic: gic)
