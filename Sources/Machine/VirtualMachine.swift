@@ -321,7 +321,8 @@ extension VCPU {
         waitForInterrupt()
     }
 
-    /// How long an idle-loop vCPU polls before it blocks: KVM's default halt-polling window.
+    /// How long an idle-loop vCPU polls before it blocks: the window of KVM's halt polling on
+    /// x86 (`KVM_HALT_POLL_NS_DEFAULT`) and of Linux's guest haltpoll cpuidle driver.
     static let idleLoopPollWindow: UInt64 = 200_000
 
     /// Spins until the host clock reaches `time`, an interrupt is pending or a kick comes.
