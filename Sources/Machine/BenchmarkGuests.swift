@@ -33,6 +33,7 @@ public enum BenchmarkGuest {
         case writePhysicalTimerValue = "write CNTP_TVAL_EL0"
         case readPhysicalCount = "read CNTPCT_EL0"
         case readVirtualCount = "read CNTVCT_EL0"
+        case writeVirtualTimerValue = "write CNTV_TVAL_EL0"
     }
 
     /// `iterations` of one access plus a 2-instruction loop (SUB, CBNZ).
@@ -50,6 +51,7 @@ public enum BenchmarkGuest {
         case .writePhysicalTimerValue: a.msr(SystemRegister.CNTP_TVAL_EL0.encoding, 5)
         case .readPhysicalCount: a.mrs(1, SystemRegister.CNTPCT_EL0.encoding)
         case .readVirtualCount: a.mrs(1, SystemRegister.CNTVCT_EL0.encoding)
+        case .writeVirtualTimerValue: a.msr(SystemRegister.CNTV_TVAL_EL0.encoding, 5)
         }
         a.sub(0, 0, imm: 1)
         a.cbnz(0, loop)

@@ -20,3 +20,20 @@ func theSpinningInterruptLatencyGuestTakesEveryInterrupt(clock: VMConfiguration.
     // The timer and the GICv3 CPU interface are reached without an exit.
     #expect(vm.statistics.exits(.systemRegister) == 0)
 }
+
+/// Each access loop of `armvm bench` runs its access `iterations` times and stops: the
+/// physical timer's accesses are all trapped (and counted by name), the virtual timer's and
+/// the virtual count's never, which is the comparison the benchmark's rows are there to show.
+@Test(arguments: BenchmarkGuest.Access.allCases)
+func theAccessLoopsTrapExactlyThePhysicalTimer(access: BenchmarkGuest.Access) throws {
+    let iterations: UInt64 = 1_000
+    let configuration = VMConfiguration(kernel: BenchmarkGuest.systemRegisterLoop(access, iterations: iterations))
+    let vm = try VirtualMachine(configuration: configuration)
+    #expect(runWithWatchdog(vm, timeoutSeconds: 30) == .systemOff)
+    let traps = vm.statistics.trappedRegisters
+    switch access {
+    case .readPhysicalControl: #expect(traps == [.CNTP_CTL_EL0: iterations])
+    case .writePhysicalTimerValue: #expect(traps == [.CNTP_TVAL_EL0: iterations])
+    case .none, .readPhysicalCount, .readVirtualCount, .writeVirtualTimerValue: #expect(traps.isEmpty, "\(traps)")
+    }
+}
