@@ -63,7 +63,14 @@ struct SystemRegisterTrapTable: Sendable {
             if slot != 0 { return slot - 1 }
             if entries.count <= 15 { return nil }
         }
-        return encodings.withUnsafeBufferPointer { table in
+        return searchIndex(of: register)
+    }
+
+    /// The binary search behind `index(of:)`, out of line so that the trap path's usual case
+    /// (the nibble map) stays small enough to inline into the vCPU's entry points.
+    @inline(never)
+    private func searchIndex(of register: SystemRegister) -> Int? {
+        encodings.withUnsafeBufferPointer { table in
             var low = 0, high = table.count - 1
             while low <= high {
                 let mid = (low + high) >> 1

@@ -191,7 +191,10 @@ final class VCPU: @unchecked Sendable {
 
 extension VCPU: TrapFastPath {
     /// The CPU calls these with the vCPU's unretained address (the vCPU owns the CPU and
-    /// outlives every `run`): no reference counting per trapped access.
+    /// outlives every `run`): no reference counting per trapped access. The write's closure given
+    /// to `_withUnsafeGuaranteedRef` returns Void: returning the Bool, the generic call was not
+    /// inlined, a call and a frame more per trap (callgrind: 217 → 203 host instructions per
+    /// trapped CNTP_TVAL_EL0 write). The same change made the read's three instructions longer.
     static let directEntryPoints = DirectEntryPoints(
         read: { context, encoding, value in
             let vcpu = Unmanaged<VCPU>.fromOpaque(context)
@@ -201,9 +204,11 @@ extension VCPU: TrapFastPath {
             return true
         },
         write: { context, encoding, value in
+            var handled = false
             Unmanaged<VCPU>.fromOpaque(context)._withUnsafeGuaranteedRef {
-                $0.trappedWrite(SystemRegister(encoding: encoding), value: value)
+                handled = $0.trappedWrite(SystemRegister(encoding: encoding), value: value)
             }
+            return handled
         })
 
     @inline(__always)
