@@ -9,6 +9,32 @@ public protocol MMIODevice: AnyObject, Sendable {
     func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool
 }
 
+/// An `MMIODevice` the bus calls through C entry points (see `MMIOEntryPoints`).
+public protocol DirectMMIODevice: MMIODevice {
+    static var mmioEntryPoints: MMIOEntryPoints { get }
+}
+
+/// C entry points for an MMIO device, called with its unretained address. Why: calling a
+/// method of a stored `any MMIODevice` retains and releases the device around the call — two
+/// atomic operations on every MMIO access, on the header of an object (the GIC's frames)
+/// that every vCPU thread shares; `unowned(unsafe)` does not avoid it for an existential.
+/// The same remedy as `DirectEntryPoints`: plain C function pointers and an address are
+/// trivial values. The bus's regions keep the device alive.
+public struct MMIOEntryPoints: Sendable {
+    /// Reads `size` bytes at `offset` into `value`; false makes it an external abort.
+    public typealias Read = @convention(c) (UnsafeMutableRawPointer, UInt64, Int, Int, UnsafeMutablePointer<UInt64>) -> Bool
+    /// Writes `size` bytes of `value` at `offset`; false makes it an external abort.
+    public typealias Write = @convention(c) (UnsafeMutableRawPointer, UInt64, Int, UInt64, Int) -> Bool
+
+    public let read: Read
+    public let write: Write
+
+    public init(read: Read, write: Write) {
+        self.read = read
+        self.write = write
+    }
+}
+
 /// The guest's physical address space: one host allocation for RAM (the fast path) and a short
 /// sorted list of MMIO regions. An address that is neither is an external abort in the guest.
 public final class PhysicalBus: @unchecked Sendable {
@@ -17,6 +43,33 @@ public final class PhysicalBus: @unchecked Sendable {
         public let size: UInt64
         public let device: any MMIODevice
         public let name: String
+        /// The device's unretained address and C entry points, when it is a `DirectMMIODevice`.
+        let direct: (context: UnsafeMutableRawPointer, entryPoints: MMIOEntryPoints)?
+
+        init(base: UInt64, size: UInt64, device: any MMIODevice, name: String) {
+            self.base = base
+            self.size = size
+            self.device = device
+            self.name = name
+            if let fast = device as? any DirectMMIODevice {
+                direct = (Unmanaged.passUnretained(fast as AnyObject).toOpaque(), type(of: fast).mmioEntryPoints)
+            } else {
+                direct = nil
+            }
+        }
+
+        @inline(__always)
+        func read(offset: UInt64, size: Int, vcpu: Int) -> UInt64? {
+            guard let direct else { return device.read(offset: offset, size: size, vcpu: vcpu) }
+            var value: UInt64 = 0
+            return direct.entryPoints.read(direct.context, offset, size, vcpu, &value) ? value : nil
+        }
+
+        @inline(__always)
+        func write(offset: UInt64, size: Int, value: UInt64, vcpu: Int) -> Bool {
+            guard let direct else { return device.write(offset: offset, size: size, value: value, vcpu: vcpu) }
+            return direct.entryPoints.write(direct.context, offset, size, value, vcpu)
+        }
     }
 
     public let ramBase: UInt64
@@ -85,16 +138,15 @@ public final class PhysicalBus: @unchecked Sendable {
         return ram + Int(offset)
     }
 
-    /// Calls `body` with the device whose region contains `address` and the offset into it; nil
-    /// when no region does. The regions are borrowed from `lookup`, not copied: a copy of a
-    /// `Region` retained its name and its device on every MMIO access.
+    /// The region that contains `address`, borrowed from `lookup` (a copy of a `Region`
+    /// retained its name and its device on every MMIO access); nil when no region does.
     @inline(__always)
-    private func withDevice<R>(at address: UInt64, _ body: (any MMIODevice, UInt64) -> R) -> R? {
+    private func region(at address: UInt64) -> UnsafeMutablePointer<Region>? {
         guard let first = lookup.baseAddress else { return nil }
         for i in 0..<lookup.count {
             let region = first + i
             if address >= region.pointee.base && address &- region.pointee.base < region.pointee.size {
-                return body(region.pointee.device, address &- region.pointee.base)
+                return region
             }
         }
         return nil
@@ -103,7 +155,8 @@ public final class PhysicalBus: @unchecked Sendable {
     /// A physical read of 1, 2, 4 or 8 bytes (little-endian); nil is an external abort.
     public func read(_ address: UInt64, size: Int, vcpu: Int) -> UInt64? {
         if let p = ramPointer(address, size: UInt64(size)) { return loadHost(p, size: size) }
-        return withDevice(at: address) { device, offset in device.read(offset: offset, size: size, vcpu: vcpu) } ?? nil
+        guard let region = region(at: address) else { return nil }
+        return region.pointee.read(offset: address &- region.pointee.base, size: size, vcpu: vcpu)
     }
 
     /// A physical write of 1, 2, 4 or 8 bytes (little-endian); false is an external abort.
@@ -112,9 +165,8 @@ public final class PhysicalBus: @unchecked Sendable {
             storeHost(p, size: size, value)
             return true
         }
-        return withDevice(at: address) { device, offset in
-            device.write(offset: offset, size: size, value: value, vcpu: vcpu)
-        } ?? false
+        guard let region = region(at: address) else { return false }
+        return region.pointee.write(offset: address &- region.pointee.base, size: size, value: value, vcpu: vcpu)
     }
 
     /// Copies host bytes into guest RAM (loaders). Throws if they do not fit.

@@ -1,4 +1,5 @@
 import Testing
+import AArch64
 @testable import Machine
 
 /// The memory map against QEMU's virt (hw/arm/virt.c base_memmap) and the configuration checks.
@@ -60,5 +61,21 @@ import Testing
     ])
     func invalidConfigurations(config: BoardConfiguration, error: BoardConfigurationError) {
         #expect(throws: error) { try config.validate() }
+    }
+}
+
+/// Every device the board maps is reached through C entry points (`DirectMMIODevice`), so an
+/// MMIO access retains nothing; a device added without them would quietly take the slower
+/// existential call.
+@Test(arguments: [VMConfiguration.GICVersion.v2, .v3])
+func everyBoardDeviceIsCalledDirectly(gic: VMConfiguration.GICVersion) throws {
+    var configuration = VMConfiguration(kernel: DemoGuest.image(gic: gic))
+    configuration.gicVersion = gic
+    configuration.vcpuCount = 2
+    let vm = try VirtualMachine(configuration: configuration)
+    // The GIC's frames, the PL011, the PL031 and 32 virtio-mmio transports.
+    #expect(vm.bus.regions.count >= 2 + 2 + 32)
+    for region in vm.bus.regions {
+        #expect(region.device is any DirectMMIODevice, "\(region.name)")
     }
 }
